@@ -1,0 +1,55 @@
+package io.mypoll.driver;
+
+/**
+ * The Java mirror of {@code driver/kernel/mypoll.h}: record layout, event
+ * types and ioctl numbers. A test compiles a C program against the header and
+ * compares every value here with it.
+ */
+public final class MypollAbi {
+    private MypollAbi() {
+    }
+
+    public static final int RECORD_SIZE = 64;
+    public static final int PAYLOAD_MAX = 40;
+
+    // struct mypoll_event
+    public static final int OFFSET_SEQ = 0;
+    public static final int OFFSET_TS_NS = 8;
+    public static final int OFFSET_TYPE = 16;
+    public static final int OFFSET_LEN = 18;
+    public static final int OFFSET_LOST = 20;
+    public static final int OFFSET_PAYLOAD = 24;
+
+    // struct mypoll_stats
+    public static final int STATS_SIZE = 40;
+    public static final int OFFSET_GENERATED = 0;
+    public static final int OFFSET_DELIVERED = 8;
+    public static final int OFFSET_STATS_LOST = 16;
+    public static final int OFFSET_QUEUED = 24;
+    public static final int OFFSET_CAPACITY = 28;
+    public static final int OFFSET_READERS = 32;
+    public static final int OFFSET_PERIOD_US = 36;
+
+    public static final int IOC_MAGIC = 0xB7;
+    public static final long IOC_GET_PERIOD = ior(1, 4);
+    public static final long IOC_SET_PERIOD = iow(2, 4);
+    public static final long IOC_BURST = iow(3, 4);
+    public static final long IOC_GET_STATS = ior(4, STATS_SIZE);
+    public static final int BURST_MAX = 1 << 20;
+
+    // asm-generic/ioctl.h: dir in bits 30-31, size in 16-29, type in 8-15, nr in 0-7
+    private static final int IOC_WRITE = 1;
+    private static final int IOC_READ = 2;
+
+    private static long ioc(int dir, int nr, int size) {
+        return ((long) dir << 30) | ((long) size << 16) | ((long) IOC_MAGIC << 8) | nr;
+    }
+
+    private static long ior(int nr, int size) {
+        return ioc(IOC_READ, nr, size);
+    }
+
+    private static long iow(int nr, int size) {
+        return ioc(IOC_WRITE, nr, size);
+    }
+}

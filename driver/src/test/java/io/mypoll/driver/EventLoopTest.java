@@ -1,0 +1,178 @@
+package io.mypoll.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mypoll.driver.linux.LibC;
+import io.mypoll.driver.linux.Signals;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The loop over emulated devices, in both notify modes. */
+class EventLoopTest {
+
+    private static EventLoop start(NotifyMode mode, Recorder recorder) throws Exception {
+        return new EventLoop("test-loop", mode, LibC.SIGIO, recorder).start();
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void pacedThenBurstEventsArriveWithoutGaps(NotifyMode mode) throws Exception {
+        Recorder recorder = new Recorder();
+        try (EmulatedDevice device = new EmulatedDevice("d", 0, 1 << 18);
+             EventLoop loop = start(mode, recorder)) {
+            loop.add(device).join();
+            device.setPeriodUs(100);
+            recorder.await("d", Recorder.atLeast(20_000), 30_000);
+            device.setPeriodUs(0);
+            int paced = (int) device.stats().generated();
+            device.burst(200_000);
+            List<DeviceEvent> events = recorder.await("d", Recorder.atLeast(paced + 200_000), 30_000);
+            assertEquals(paced + 200_000, events.size(), "nothing more, nothing less");
+            assertEquals(0, Recorder.seqGaps(events), "seq gaps");
+            assertTrue(events.stream().noneMatch(e -> e.type() == EventType.OVERRUN), "no overrun");
+            assertEquals(EventType.TIMER, events.get(paced - 1).type());
+            assertEquals(EventType.BURST, events.get(events.size() - 1).type());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void everyEventWakesTheLoopOnItsOwn(NotifyMode mode) throws Exception {
+        Recorder recorder = new Recorder();
+        try (EmulatedDevice device = new EmulatedDevice("w", 0, 1024);
+             EventLoop loop = start(mode, recorder)) {
+            loop.add(device).join();
+            // One event at a time, each awaited: a lost wakeup leaves it unread and times out.
+            for (int i = 1; i <= 2_000; i++) {
+                device.trigger(("n" + i).getBytes(StandardCharsets.UTF_8));
+                recorder.await("w", Recorder.atLeast(i), 2_000);
+            }
+            List<DeviceEvent> events = recorder.events("w");
+            assertEquals("n2000", events.get(1999).payloadText());
+            assertEquals(0, Recorder.seqGaps(events));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void fourDevicesOnOneLoopEachGetOnlyTheirOwnEvents(NotifyMode mode) throws Exception {
+        Recorder recorder = new Recorder();
+        List<EmulatedDevice> devices = new ArrayList<>();
+        try (EventLoop loop = start(mode, recorder)) {
+            for (int i = 0; i < 4; i++) {
+                EmulatedDevice device = new EmulatedDevice("dev" + i, 0, 1 << 14);
+                devices.add(device);
+                loop.add(device).join();
+            }
+            for (int round = 0; round < 50; round++) {
+                for (EmulatedDevice device : devices) {
+                    device.trigger(device.id().getBytes(StandardCharsets.UTF_8));
+                    device.burst(100);
+                }
+            }
+            for (EmulatedDevice device : devices) {
+                List<DeviceEvent> events = recorder.await(device.id(), Recorder.atLeast(50 * 101), 10_000);
+                assertEquals(50 * 101, events.size());
+                assertEquals(0, Recorder.seqGaps(events), device.id());
+                events.stream().filter(e -> e.type() == EventType.MANUAL)
+                        .forEach(e -> assertEquals(device.id(), e.payloadText()));
+                assertEquals(50, events.stream().filter(e -> e.type() == EventType.MANUAL).count());
+            }
+        } finally {
+            devices.forEach(EmulatedDevice::close);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void aReaderThatStopsReadingGetsAnOverrunWhoseLostEqualsTheGap(NotifyMode mode) throws Exception {
+        Recorder recorder = new Recorder();
+        try (EmulatedDevice device = new EmulatedDevice("o", 0, 1024);
+             EventLoop loop = start(mode, recorder)) {
+            loop.add(device).join();
+            device.burst(5);
+            recorder.await("o", Recorder.atLeast(5), 2_000);
+            loop.remove(device).join();
+            device.burst(50_000);
+            loop.add(device).join();
+            List<DeviceEvent> events = recorder.await("o",
+                    list -> !list.isEmpty() && list.get(list.size() - 1).seq() == 50_005, 5_000);
+            DeviceEvent overrun = events.stream().filter(e -> e.type() == EventType.OVERRUN).findFirst()
+                    .orElseThrow(() -> new AssertionError("no OVERRUN record"));
+            int at = events.indexOf(overrun);
+            long gap = events.get(at + 1).seq() - events.get(at - 1).seq() - 1;
+            assertTrue(gap > 0);
+            assertEquals(gap, overrun.lost());
+            assertEquals(gap, device.stats().lost());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void closeReturnsWithin100MsWhileBlockedAndLeaksNoFd(NotifyMode mode) throws Exception {
+        int before = OpenFds.count();
+        Recorder recorder = new Recorder();
+        try (EmulatedDevice device = new EmulatedDevice("s", 0, 1024)) {
+            EventLoop loop = start(mode, recorder);
+            loop.add(device).join();
+            Thread.sleep(100);
+            long start = System.nanoTime();
+            loop.close();
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMs < 100, "close took " + tookMs + " ms");
+        }
+        assertEquals(before, OpenFds.count(), "open fds before and after");
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void aDeviceThatGoesAwayIsReportedClosed(NotifyMode mode) throws Exception {
+        Recorder recorder = new Recorder();
+        try (EmulatedDevice device = new EmulatedDevice("g", 0, 1024);
+             EventLoop loop = start(mode, recorder)) {
+            loop.add(device).join();
+            device.trigger(new byte[] {'x'});
+            recorder.await("g", Recorder.atLeast(1), 2_000);
+            device.hangUp();
+            recorder.awaitClosed("g", 2_000);
+            assertEquals("end of file", recorder.closedReason("g"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SIGRTMIN+4", "SIGRTMAX"})
+    void aRealTimeSignalWorksAsTheNotification(String signal) throws Exception {
+        Recorder recorder = new Recorder();
+        try (EmulatedDevice device = new EmulatedDevice("rt", 0, 1 << 16);
+             EventLoop loop = new EventLoop("rt-loop", NotifyMode.SIGIO, Signals.parse(signal), recorder).start()) {
+            loop.add(device).join();
+            for (int i = 1; i <= 200; i++) {
+                device.trigger(new byte[] {'r'});
+                recorder.await("rt", Recorder.atLeast(i), 2_000);
+            }
+            device.burst(50_000);
+            List<DeviceEvent> events = recorder.await("rt", Recorder.atLeast(50_200), 10_000);
+            assertEquals(0, Recorder.seqGaps(events));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void batchesAreHandedOverOnTheLoopThread(NotifyMode mode) throws Exception {
+        Recorder recorder = new Recorder();
+        try (EmulatedDevice device = new EmulatedDevice("t", 0, 1024);
+             EventLoop loop = start(mode, recorder)) {
+            loop.add(device).join();
+            device.burst(10);
+            recorder.await("t", Recorder.atLeast(10), 2_000);
+            assertEquals("test-loop", recorder.lastThread.getName());
+            assertNotEquals(0, loop.tid());
+        }
+    }
+}
