@@ -1,0 +1,156 @@
+package io.mypoll.bridge;
+
+import io.mypoll.driver.EmulatedDevice;
+import io.mypoll.driver.NotifyMode;
+import io.mypoll.driver.linux.Signals;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The bridge's settings, checked: every problem is a {@link ConfigException} naming its key. */
+public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, String httpHost,
+                           int httpPort, long statusIntervalMs, boolean logEvents, List<DeviceConfig> devices) {
+
+    /** Device ids become event-bus addresses and URL parts. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    /** One entry of {@code devices}. */
+    public record DeviceConfig(String id, String type, String path, Double periodMs, int queueLen) {
+        public static final String AUTO = "auto";
+        public static final String MYPOLL = "mypoll";
+        public static final String EMULATOR = "emulator";
+    }
+
+    public static BridgeConfig from(JsonObject json) {
+        String node = string(json, "node", "");
+        if (node.isBlank()) {
+            node = hostName();
+        }
+        String notifyText = string(json, "notify", "sigio");
+        NotifyMode notify;
+        try {
+            notify = NotifyMode.parse(notifyText);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("notify", e.getMessage());
+        }
+        String signalName = string(json, "signal", "SIGIO");
+        int signal;
+        try {
+            signal = Signals.parse(signalName);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("signal", e.getMessage());
+        }
+        JsonObject http = object(json, "http");
+        String host = string(http, "http.host", "host", "127.0.0.1");
+        int port = (int) number(http, "http.port", "port", 8080, 0, 65535);
+        long statusIntervalMs = number(json, "statusIntervalMs", "statusIntervalMs", 1000, 50, 3_600_000);
+        Object logEvents = json.getValue("logEvents", true);
+        if (!(logEvents instanceof Boolean)) {
+            throw new ConfigException("logEvents", "must be true or false, not " + logEvents);
+        }
+        return new BridgeConfig(node, notify, signalName, signal, host, port, statusIntervalMs, (Boolean) logEvents,
+                devices(json));
+    }
+
+    private static List<DeviceConfig> devices(JsonObject json) {
+        Object value = json.getValue("devices", new JsonArray());
+        if (!(value instanceof JsonArray array)) {
+            throw new ConfigException("devices", "must be a list of devices, not " + value);
+        }
+        List<DeviceConfig> devices = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            String key = "devices[" + i + "]";
+            if (!(array.getValue(i) instanceof JsonObject d)) {
+                throw new ConfigException(key, "must be an object");
+            }
+            String id = string(d, key + ".id", "id", null);
+            if (id == null || !ID.matcher(id).matches()) {
+                throw new ConfigException(key + ".id", "must be 1 to 64 letters, digits, '-' or '_', not " + id);
+            }
+            if (!ids.add(id)) {
+                throw new ConfigException(key + ".id", "'" + id + "' is used twice");
+            }
+            String type = string(d, key + ".type", "type", DeviceConfig.AUTO);
+            if (!Set.of(DeviceConfig.AUTO, DeviceConfig.MYPOLL, DeviceConfig.EMULATOR).contains(type)) {
+                throw new ConfigException(key + ".type", "unknown type '" + type + "' (expected auto, mypoll or emulator)");
+            }
+            String path = string(d, key + ".path", "path", null);
+            if ((path == null || path.isBlank()) && !type.equals(DeviceConfig.EMULATOR)) {
+                throw new ConfigException(key + ".path", "a device of type " + type + " needs the path of its node");
+            }
+            Double periodMs = null;
+            if (d.getValue("periodMs") != null) {
+                periodMs = periodMs(d.getValue("periodMs"), key + ".periodMs");
+            }
+            long queueLen = number(d, key + ".queueLen", "queueLen", EmulatedDevice.DEFAULT_QUEUE_LEN, 1,
+                    EmulatedDevice.MAX_QUEUE_LEN);
+            if (Long.bitCount(queueLen) != 1) {
+                throw new ConfigException(key + ".queueLen", "must be a power of two, not " + queueLen);
+            }
+            devices.add(new DeviceConfig(id, type, path, periodMs, (int) queueLen));
+        }
+        return List.copyOf(devices);
+    }
+
+    /** A timer period in milliseconds: 0 (off) to one hour, in whole microseconds. */
+    public static double periodMs(Object value, String key) {
+        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw new ConfigException(key, "must be a number of milliseconds, not " + value);
+        }
+        double ms = n.doubleValue();
+        if (ms < 0 || ms > 3_600_000) {
+            throw new ConfigException(key, "must be from 0 (off) to 3600000, not " + value);
+        }
+        if (ms > 0 && Math.round(ms * 1000) == 0) {
+            throw new ConfigException(key, "must be 0 or at least 0.001 (one microsecond), not " + value);
+        }
+        return ms;
+    }
+
+    private static JsonObject object(JsonObject json, String key) {
+        Object value = json.getValue(key, new JsonObject());
+        if (!(value instanceof JsonObject o)) {
+            throw new ConfigException(key, "must be an object, not " + value);
+        }
+        return o;
+    }
+
+    private static String string(JsonObject json, String key, String fallback) {
+        return string(json, key, key, fallback);
+    }
+
+    private static String string(JsonObject json, String fullKey, String key, String fallback) {
+        Object value = json.getValue(key, fallback);
+        if (value != null && !(value instanceof String)) {
+            throw new ConfigException(fullKey, "must be a string, not " + value);
+        }
+        return (String) value;
+    }
+
+    private static long number(JsonObject json, String fullKey, String key, long fallback, long min, long max) {
+        Object value = json.getValue(key, fallback);
+        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new ConfigException(fullKey, "must be a whole number, not " + value);
+        }
+        long v = n.longValue();
+        if (v < min || v > max) {
+            throw new ConfigException(fullKey, "must be from " + min + " to " + max + ", not " + v);
+        }
+        return v;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

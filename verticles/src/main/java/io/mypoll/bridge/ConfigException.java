@@ -1,0 +1,8 @@
+package io.mypoll.bridge;
+
+/** A configuration the bridge cannot start with; the message names the key. */
+public final class ConfigException extends RuntimeException {
+    public ConfigException(String key, String problem) {
+        super(key + ": " + problem);
+    }
+}

@@ -1,0 +1,64 @@
+package io.mypoll.bridge;
+
+import io.mypoll.driver.DeviceEvent;
+import io.mypoll.driver.EventType;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What the bridge has seen of one device: counts per type, losses, seq gaps,
+ * and the rate and read latency over the current status interval. Used only
+ * on the device verticle's context.
+ */
+final class DeviceCounters {
+    private final long[] byType = new long[EventType.values().length];
+    private final Histogram latencyUs = new Histogram(60_000_000L, 2);
+    private long total;
+    private long lost;
+    private long gaps;
+    private long lastSeq;
+    private long intervalEvents;
+    private long intervalStartNs = System.nanoTime();
+
+    void record(DeviceEvent event) {
+        total++;
+        intervalEvents++;
+        byType[event.type().ordinal()]++;
+        if (event.type() == EventType.OVERRUN) {
+            lost += event.lost();
+        } else {
+            latencyUs.recordValue(Math.max(0, Math.min((event.readNs() - event.tsNs()) / 1000, 60_000_000L)));
+        }
+        // An OVERRUN carries the seq of the last event lost, so it closes the gap it reports.
+        if (lastSeq != 0 && event.seq() != lastSeq + 1) {
+            gaps++;
+        }
+        lastSeq = event.seq();
+    }
+
+    /** The counters as JSON; starts a new interval for rate and latency. */
+    JsonObject snapshot() {
+        long now = System.nanoTime();
+        double seconds = Math.max(1e-9, (now - intervalStartNs) / 1e9);
+        JsonObject events = new JsonObject().put("total", total);
+        for (EventType type : EventType.values()) {
+            events.put(type.label(), byType[type.ordinal()]);
+        }
+        JsonObject latency = new JsonObject()
+                .put("samples", latencyUs.getTotalCount())
+                .put("p50", latencyUs.getTotalCount() == 0 ? null : latencyUs.getValueAtPercentile(50))
+                .put("p99", latencyUs.getTotalCount() == 0 ? null : latencyUs.getValueAtPercentile(99))
+                .put("max", latencyUs.getTotalCount() == 0 ? null : latencyUs.getMaxValue());
+        JsonObject json = new JsonObject()
+                .put("events", events)
+                .put("lost", lost)
+                .put("gaps", gaps)
+                .put("lastSeq", lastSeq)
+                .put("ratePerSec", Math.round(intervalEvents / seconds * 10) / 10.0)
+                .put("latencyUs", latency);
+        intervalEvents = 0;
+        intervalStartNs = now;
+        latencyUs.reset();
+        return json;
+    }
+}

@@ -1,0 +1,91 @@
+package io.mypoll.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mypoll.driver.NotifyMode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class BridgeConfigTest {
+
+    private static JsonObject device(String id, String type) {
+        return new JsonObject().put("id", id).put("type", type);
+    }
+
+    private static String problem(JsonObject json) {
+        return assertThrows(ConfigException.class, () -> BridgeConfig.from(json)).getMessage();
+    }
+
+    @Test
+    void defaultsAreLoopbackSigioAndOneAutoDevice() throws Exception {
+        JsonObject defaults;
+        try (var in = getClass().getResourceAsStream("/conf/config.json")) {
+            defaults = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        BridgeConfig config = BridgeConfig.from(defaults);
+        assertEquals("127.0.0.1", config.httpHost());
+        assertEquals(NotifyMode.SIGIO, config.notifyMode());
+        assertEquals(1, config.devices().size());
+        assertEquals("auto", config.devices().get(0).type());
+        assertEquals("/dev/mypoll", config.devices().get(0).path());
+    }
+
+    @Test
+    void anUnknownNotifyModeNamesTheKey() {
+        String message = problem(new JsonObject().put("notify", "epoll"));
+        assertEquals("notify: unknown notify mode 'epoll' (expected sigio or poll)", message);
+    }
+
+    @Test
+    void aMypollDeviceWithoutPathNamesTheKey() {
+        String message = problem(new JsonObject().put("devices", new JsonArray().add(device("d", "mypoll"))));
+        assertEquals("devices[0].path: a device of type mypoll needs the path of its node", message);
+    }
+
+    @Test
+    void anUnknownDeviceTypeNamesTheKey() {
+        String message = problem(new JsonObject().put("devices", new JsonArray().add(device("d", "usb"))));
+        assertTrue(message.startsWith("devices[0].type: unknown type 'usb'"), message);
+    }
+
+    @Test
+    void aDeviceIdUsedTwiceIsRefused() {
+        String message = problem(new JsonObject().put("devices", new JsonArray()
+                .add(device("d", "emulator")).add(device("d", "emulator"))));
+        assertEquals("devices[1].id: 'd' is used twice", message);
+    }
+
+    @Test
+    void aDeviceIdThatCannotBeAnAddressIsRefused() {
+        String message = problem(new JsonObject().put("devices", new JsonArray().add(device("a.b", "emulator"))));
+        assertTrue(message.startsWith("devices[0].id:"), message);
+    }
+
+    @Test
+    void aQueueLengthThatIsNotAPowerOfTwoIsRefused() {
+        String message = problem(new JsonObject().put("devices", new JsonArray()
+                .add(device("d", "emulator").put("queueLen", 1000))));
+        assertEquals("devices[0].queueLen: must be a power of two, not 1000", message);
+    }
+
+    @Test
+    void aPortOutOfRangeIsRefused() {
+        String message = problem(new JsonObject().put("http", new JsonObject().put("port", 70000)));
+        assertEquals("http.port: must be from 0 to 65535, not 70000", message);
+    }
+
+    @Test
+    void anUnknownSignalIsRefused() {
+        assertTrue(problem(new JsonObject().put("signal", "SIGUSR1")).startsWith("signal:"));
+    }
+
+    @Test
+    void aNegativePeriodIsRefused() {
+        String message = problem(new JsonObject().put("devices", new JsonArray()
+                .add(device("d", "emulator").put("periodMs", -1))));
+        assertTrue(message.startsWith("devices[0].periodMs: must be from 0 (off)"), message);
+    }
+}

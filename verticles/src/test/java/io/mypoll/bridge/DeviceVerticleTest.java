@@ -1,0 +1,194 @@
+package io.mypoll.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.File;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@ExtendWith(VertxExtension.class)
+class DeviceVerticleTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sigio", "poll"})
+    void aConsumerInAnotherVerticleReceivesEvents(String notify, Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 5_000).start(notify);
+        JsonObject first = bridge.nextEvent(2_000);
+        JsonObject second = bridge.nextEvent(2_000);
+        assertEquals("d", first.getString("device"));
+        assertEquals("test-node", first.getString("node"));
+        assertEquals("timer", first.getString("type"));
+        assertEquals(first.getLong("seq") + 1, second.getLong("seq"));
+        assertTrue(first.getLong("tsNs") > 0);
+        assertTrue(first.getDouble("latencyUs") >= 0);
+        assertEquals(0, first.getInteger("lost"));
+        Instant time = Instant.parse(first.getString("time"));
+        assertTrue(Math.abs(time.toEpochMilli() - System.currentTimeMillis()) < 10_000, "time is the wall clock");
+    }
+
+    @Test
+    void aTriggerRequestSucceedsAndItsManualEventArrives(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        JsonObject reply = bridge.request(Addresses.trigger("d"), new JsonObject().put("payload", "héllo"));
+        assertEquals(new JsonObject().put("device", "d").put("accepted", true), reply);
+        JsonObject event = bridge.nextEvent("manual", 2_000);
+        assertEquals("héllo", event.getString("payload"));
+        assertEquals("d", event.getString("device"));
+    }
+
+    @Test
+    void aTriggerSentAsJsonTextIsAccepted(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        bridge.request(Addresses.trigger("d"), "{\"payload\": \"as text\"}");
+        assertEquals("as text", bridge.nextEvent("manual", 2_000).getString("payload"));
+    }
+
+    /** A bad request fails with 400 and a message; the next good trigger is then the only MANUAL event. */
+    private static void assertRefusedAndNothingWritten(TestBridge bridge, Object body, String expected)
+            throws Exception {
+        ReplyException e = bridge.failure(Addresses.trigger("d"), body);
+        assertEquals(400, e.failureCode());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        bridge.request(Addresses.trigger("d"), new JsonObject().put("payload", "good"));
+        JsonObject event = bridge.nextEvent("manual", 2_000);
+        assertEquals("good", event.getString("payload"));
+        assertEquals(1, event.getLong("seq"), "the refused trigger made no event");
+    }
+
+    @Test
+    void aPayloadOverFortyBytesIsRefused(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        assertRefusedAndNothingWritten(bridge, new JsonObject().put("payload", "x".repeat(41)),
+                "payload is 41 bytes of UTF-8; the limit is 40");
+    }
+
+    @Test
+    void aPayloadOfFortyBytesCountsUtf8Bytes(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        assertRefusedAndNothingWritten(bridge, new JsonObject().put("payload", "é".repeat(21)),
+                "payload is 42 bytes");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsRefused(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        assertRefusedAndNothingWritten(bridge, "payload=hi", "body is not JSON");
+    }
+
+    @Test
+    void aPayloadThatIsNotAStringIsRefused(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        assertRefusedAndNothingWritten(bridge, new JsonObject().put("payload", 42), "payload must be a string");
+    }
+
+    @Test
+    void anUnknownDeviceHasNoHandler(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        ReplyException e = bridge.failure(Addresses.trigger("nosuch"), new JsonObject().put("payload", "x"));
+        assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
+        assertTrue(e.getMessage().contains("mypoll.trigger.nosuch"), e.getMessage());
+    }
+
+    @Test
+    void aClosedDeviceAnswers503(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        bridge.devices.get(0).hangUp();
+        long deadline = System.currentTimeMillis() + 2_000;
+        ReplyException e;
+        do {
+            Thread.sleep(20);
+            e = bridge.failure(Addresses.trigger("d"), new JsonObject().put("payload", "x"));
+        } while (e.failureCode() != 503 && System.currentTimeMillis() < deadline);
+        assertEquals(503, e.failureCode());
+        assertEquals("device d is closed: end of file", e.getMessage());
+        JsonArray devices = vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null).await().body();
+        assertEquals(false, devices.getJsonObject(0).getBoolean("open"));
+    }
+
+    @Test
+    void controlSetsThePeriodAndRepliesWithIt(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        JsonObject reply = bridge.request(Addresses.control("d"), new JsonObject().put("periodMs", 2.5));
+        assertEquals(new JsonObject().put("device", "d").put("periodMs", 2.5).put("periodUs", 2500), reply);
+        assertEquals(2500, bridge.devices.get(0).periodUs());
+        assertEquals("timer", bridge.nextEvent(2_000).getString("type"));
+    }
+
+    @Test
+    void aBadPeriodIsRefused(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        ReplyException e = bridge.failure(Addresses.control("d"), new JsonObject().put("periodMs", "fast"));
+        assertEquals(400, e.failureCode());
+        assertTrue(e.getMessage().startsWith("periodMs: must be a number"), e.getMessage());
+        assertEquals(0, bridge.devices.get(0).periodUs());
+    }
+
+    @Test
+    void devicesListsEveryDeviceWithItsKindAndMode(Vertx vertx) throws Exception {
+        new TestBridge(vertx).device("a", 0).device("b", 0).start("poll");
+        JsonArray devices = vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null).await().body();
+        assertEquals(2, devices.size());
+        JsonObject a = devices.getJsonObject(0);
+        assertEquals("a", a.getString("id"));
+        assertEquals("test-node", a.getString("node"));
+        assertEquals("emulator", a.getString("type"));
+        assertEquals("emulator", a.getString("path"));
+        assertEquals("poll", a.getString("mode"));
+        assertEquals(true, a.getBoolean("open"));
+    }
+
+    @Test
+    void statusCountsEventsRateAndLatency(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 1_000).start("sigio");
+        JsonObject device = null;
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonObject status = bridge.statuses.poll(1, TimeUnit.SECONDS);
+            if (status != null) {
+                device = status.getJsonArray("devices").getJsonObject(0);
+                if (device.getJsonObject("events").getLong("timer") > 100) {
+                    break;
+                }
+            }
+        }
+        assertNotNull(device);
+        assertEquals("d", device.getString("id"));
+        assertTrue(device.getJsonObject("events").getLong("timer") > 100, device.encode());
+        assertTrue(device.getDouble("ratePerSec") > 500, "about 1000/s: " + device.getDouble("ratePerSec"));
+        assertEquals(0, device.getLong("gaps"));
+        assertEquals(0, device.getLong("lost"));
+        assertNotNull(device.getJsonObject("latencyUs").getLong("p50"));
+        assertNotNull(device.getJsonObject("latencyUs").getLong("p99"));
+        assertEquals(1000, device.getJsonObject("driver").getInteger("periodUs"));
+    }
+
+    @Test
+    void undeployStopsTheLoopWithin100MsAndClosesEveryFd(Vertx vertx) throws Exception {
+        // Warm up Vert.x's own fds (event loop, worker threads) before counting.
+        new TestBridge(vertx).device("warm", 0).start("sigio");
+        int before = fdCount();
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        Thread.sleep(200);
+        long start = System.nanoTime();
+        vertx.undeploy(bridge.deployment).await();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs < 100, "undeploy took " + tookMs + " ms");
+        assertEquals(before, fdCount(), "open fds before the deploy and after the undeploy");
+    }
+
+    private static int fdCount() {
+        return new File("/proc/self/fd").list().length;
+    }
+}
