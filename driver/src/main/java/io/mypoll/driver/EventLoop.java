@@ -161,9 +161,10 @@ public final class EventLoop implements AutoCloseable {
             tid = LibC.gettid();
             epoll = new Epoll();
             epoll.add(wake.fd(), LibC.EPOLLIN);
+            // In both modes: a stray SIGIO or real-time signal must not kill the JVM.
+            Signals.ignore(LibC.SIGIO);
+            Signals.ignore(signal);
             if (mode == NotifyMode.SIGIO) {
-                Signals.ignore(LibC.SIGIO);
-                Signals.ignore(signal);
                 // SIGIO stays in the set even with a real-time signal: it reports RT queue overflow.
                 signalFd = new SignalFd(MAX_SIGINFOS, signal, LibC.SIGIO);
                 epoll.add(signalFd.fd(), LibC.EPOLLIN);

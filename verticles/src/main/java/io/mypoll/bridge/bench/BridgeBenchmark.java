@@ -1,0 +1,219 @@
+package io.mypoll.bridge.bench;
+
+import io.mypoll.bridge.BridgeConfig;
+import io.mypoll.bridge.DeviceVerticle;
+import io.mypoll.driver.Device;
+import io.mypoll.driver.EmulatedDevice;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Measures the bridge on the emulated device in both notify modes, and the C
+ * reference (driver/tools/sigio_eventfd_epoll --emulate: SIGIO handler ->
+ * eventfd -> epoll, over the same kind of socketpair producer) in the same
+ * run, and prints them side by side.
+ *
+ * <pre>java -cp mypoll-bridge.jar io.mypoll.bridge.bench.BridgeBenchmark C_TOOL [RATE_HZ SECONDS BURST BURSTS]</pre>
+ */
+public final class BridgeBenchmark {
+    private final String cTool;
+    private final int rateHz;
+    private final int seconds;
+    private final int burst;
+    private final int bursts;
+
+    private BridgeBenchmark(String[] args) {
+        cTool = args[0];
+        rateHz = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        burst = args.length > 3 ? Integer.parseInt(args[3]) : 65536;
+        bursts = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: BridgeBenchmark C_TOOL [RATE_HZ SECONDS BURST BURSTS]");
+            System.exit(2);
+        }
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        new BridgeBenchmark(args).run();
+        System.exit(0);
+    }
+
+    /** One row of the table. */
+    private record Row(String name, double p50, double p99, double p999, long samples, long gaps) {
+    }
+
+    private void run() throws Exception {
+        System.out.printf(Locale.ROOT, "%s%n", machine());
+        System.out.printf(Locale.ROOT, "paced: %d events/s for %d s (first 2 s not counted); burst: %d x %d events%n%n",
+                rateHz, seconds, bursts, burst);
+        List<Row> rows = new ArrayList<>();
+        Map<String, Double> throughput = new LinkedHashMap<>();
+        Map<String, String> idle = new LinkedHashMap<>();
+
+        System.out.println("running the C reference ...");
+        String c = runC();
+        Matcher paced = Pattern.compile("paced rate_hz=\\d+ events=(\\d+) gaps=(\\d+) latency_us p50=([\\d.]+) "
+                + "p99=([\\d.]+) p999=([\\d.]+)").matcher(c);
+        Matcher burstLine = Pattern.compile("burst events=(\\d+) lost=(\\d+) seconds=[\\d.]+ events_per_s=(\\d+)")
+                .matcher(c);
+        if (!paced.find() || !burstLine.find()) {
+            throw new IllegalStateException("unexpected output of " + cTool + ":\n" + c);
+        }
+        Row cRow = new Row("C reference, read", Double.parseDouble(paced.group(3)), Double.parseDouble(paced.group(4)),
+                Double.parseDouble(paced.group(5)), Long.parseLong(paced.group(1)), Long.parseLong(paced.group(2)));
+        rows.add(cRow);
+        throughput.put("C reference, reader", Double.parseDouble(burstLine.group(3)));
+
+        for (String mode : List.of("sigio", "poll")) {
+            System.out.println("running the bridge, notify " + mode + " ...");
+            runJava(mode, rows, throughput, idle);
+        }
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-34s %10s %10s %10s %9s %6s%n", "latency from tsNs (us)", "p50", "p99",
+                "p99.9", "samples", "gaps");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "%-34s %10.1f %10.1f %10.1f %9d %6d%n", r.name, r.p50, r.p99, r.p999,
+                    r.samples, r.gaps);
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-34s %12s%n", "lossless burst throughput", "events/s");
+        throughput.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-34s %12.0f%n", k, v));
+        System.out.println();
+        System.out.println("p50 ratios to the C reference (goals: loop read <= 1.2x, consumer <= 2x):");
+        for (Row r : rows.subList(1, rows.size())) {
+            System.out.printf(Locale.ROOT, "  %-32s %5.2fx%n", r.name, r.p50 / cRow.p50);
+        }
+        System.out.println();
+        System.out.println("idle loop thread (timer off), voluntary context switches:");
+        idle.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-32s %s%n", k, v));
+    }
+
+    private String runC() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cTool, "--bench", "--emulate", "--rate", String.valueOf(rateHz), "--seconds",
+                String.valueOf(seconds), "--burst", String.valueOf(burst), "--bursts", String.valueOf(bursts))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(cTool + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    private void runJava(String mode, List<Row> rows, Map<String, Double> throughput, Map<String, String> idle)
+            throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            BridgeConfig config = BridgeConfig.from(new JsonObject().put("notify", mode).put("node", "bench"));
+            EmulatedDevice device = new EmulatedDevice("bench", 0, Math.max(1024, Integer.highestOneBit(burst) * 2));
+            LatencyConsumer consumer = new LatencyConsumer();
+            vertx.deployVerticle(consumer).await();
+            vertx.deployVerticle(new DeviceVerticle(config, List.<Device>of(device)),
+                    new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
+
+            // (a) paced
+            device.setPeriodUs(1_000_000 / rateHz);
+            Thread.sleep(2_000);
+            consumer.record(true);
+            Thread.sleep(seconds * 1000L - 2_000);
+            consumer.record(false);
+            device.setPeriodUs(0);
+            Histogram read = consumer.toRead();
+            Histogram toConsumer = consumer.toConsumer();
+            rows.add(row("java " + mode + ", loop read", read, consumer.gaps()));
+            rows.add(row("java " + mode + ", event-bus consumer", toConsumer, consumer.gaps()));
+
+            // idle: no events, the loop thread must not wake up
+            Thread.sleep(500);
+            int tid = loopTid();
+            long before = voluntarySwitches(tid);
+            Thread.sleep(5_000);
+            long after = voluntarySwitches(tid);
+            idle.put("java " + mode + " (5 s)", (after - before) + " (tid " + tid + ")");
+
+            // (b) bursts, each consumed before the next
+            long start = System.nanoTime();
+            long base = consumer.received();
+            for (int i = 1; i <= bursts; i++) {
+                device.burst(burst);
+                long target = base + (long) i * burst;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (consumer.received() < target) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("burst " + i + " not consumed within 60 s");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            double secondsTaken = (consumer.lastReceivedNs() - start) / 1e9;
+            long total = (long) bursts * burst;
+            String name = "java " + mode + ", event-bus consumer";
+            if (consumer.gaps() != 0 || consumer.lost() != 0) {
+                name += " (LOST " + consumer.lost() + ", gaps " + consumer.gaps() + ")";
+            }
+            throughput.put(name, total / secondsTaken);
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    private static Row row(String name, Histogram h, long gaps) {
+        return new Row(name, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getTotalCount(), gaps);
+    }
+
+    private static int loopTid() throws IOException {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String name = Files.readString(task.resolve("comm")).trim();
+                if (name.equals("mypoll-loop")) {
+                    return Integer.parseInt(task.getFileName().toString());
+                }
+            }
+        }
+        throw new IllegalStateException("no mypoll-loop thread");
+    }
+
+    private static long voluntarySwitches(int tid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/task/" + tid + "/status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IllegalStateException("no voluntary_ctxt_switches for " + tid);
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // keep "unknown CPU"
+        }
+        return String.format(Locale.ROOT, "machine: %s, %d cores, Linux %s, Java %s", cpu,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
+                System.getProperty("java.version"));
+    }
+}

@@ -1,0 +1,71 @@
+package io.mypoll.bridge;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The bridge's Main in a JVM of its own, with its output lines collected. */
+final class BridgeProcess implements AutoCloseable {
+    final Process process;
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+    BridgeProcess(Path dir, String config) throws IOException {
+        Path conf = dir.resolve("config.json");
+        Files.writeString(conf, config);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "-conf", conf.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                    queue.add(line);
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Waits for an output line that matches. */
+    String await(Predicate<String> match, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            String line = queue.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            if (line != null && match.test(line)) {
+                return line;
+            }
+        }
+        throw new AssertionError("no matching line within " + timeoutMs + " ms; output:\n" + String.join("\n", lines));
+    }
+
+    int waitForExit(long timeoutMs) throws InterruptedException {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeoutMs + " ms; output:\n" + String.join("\n", lines));
+        }
+        Thread.sleep(100); // let the reader take the last lines
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
