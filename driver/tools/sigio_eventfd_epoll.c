@@ -519,7 +519,7 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Nearest rank: the smallest sample with at least @permille of n at or below. */
+/* Nearest rank: the smallest sample with @permille of all at or below it. */
 static double pct_us(const int64_t *s, uint64_t n, unsigned int permille)
 {
 	uint64_t rank;

@@ -1,6 +1,6 @@
 package io.mypoll.driver;
 
-import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,30 +11,41 @@ import java.nio.charset.StandardCharsets;
  */
 public record DeviceEvent(long seq, long tsNs, EventType type, int lost, byte[] payload, long readNs) {
 
-    /** Decodes the record at {@code offset} of {@code buffer} (host byte order). */
-    public static DeviceEvent decode(Pointer buffer, long offset, long readNs) {
+    private static final byte[] NO_PAYLOAD = new byte[0];
+    private static final byte[] ZEROS = new byte[MypollAbi.PAYLOAD_MAX];
+
+    /**
+     * Decodes the record at {@code offset} of {@code buffer}, a view of native
+     * memory in host byte order (plain Java reads, no JNI call per field).
+     */
+    public static DeviceEvent decode(ByteBuffer buffer, int offset, long readNs) {
         int len = Math.min(Short.toUnsignedInt(buffer.getShort(offset + MypollAbi.OFFSET_LEN)), MypollAbi.PAYLOAD_MAX);
+        byte[] payload = NO_PAYLOAD;
+        if (len > 0) {
+            payload = new byte[len];
+            buffer.get(offset + MypollAbi.OFFSET_PAYLOAD, payload);
+        }
         return new DeviceEvent(
                 buffer.getLong(offset + MypollAbi.OFFSET_SEQ),
                 buffer.getLong(offset + MypollAbi.OFFSET_TS_NS),
                 EventType.of(Short.toUnsignedInt(buffer.getShort(offset + MypollAbi.OFFSET_TYPE))),
                 buffer.getInt(offset + MypollAbi.OFFSET_LOST),
-                buffer.getByteArray(offset + MypollAbi.OFFSET_PAYLOAD, len),
+                payload,
                 readNs);
     }
 
-    /** Encodes a record at {@code offset} of {@code buffer}; the payload is cut to 40 bytes. */
-    public static void encode(Pointer buffer, long offset, long seq, long tsNs, EventType type, int lost,
+    /** Encodes a record at {@code offset} of {@code buffer} (host byte order); the payload is cut to 40 bytes. */
+    public static void encode(ByteBuffer buffer, int offset, long seq, long tsNs, EventType type, int lost,
                               byte[] payload) {
         int len = payload == null ? 0 : Math.min(payload.length, MypollAbi.PAYLOAD_MAX);
-        buffer.setLong(offset + MypollAbi.OFFSET_SEQ, seq);
-        buffer.setLong(offset + MypollAbi.OFFSET_TS_NS, tsNs);
-        buffer.setShort(offset + MypollAbi.OFFSET_TYPE, (short) type.code());
-        buffer.setShort(offset + MypollAbi.OFFSET_LEN, (short) len);
-        buffer.setInt(offset + MypollAbi.OFFSET_LOST, lost);
-        buffer.setMemory(offset + MypollAbi.OFFSET_PAYLOAD, MypollAbi.PAYLOAD_MAX, (byte) 0);
+        buffer.putLong(offset + MypollAbi.OFFSET_SEQ, seq);
+        buffer.putLong(offset + MypollAbi.OFFSET_TS_NS, tsNs);
+        buffer.putShort(offset + MypollAbi.OFFSET_TYPE, (short) type.code());
+        buffer.putShort(offset + MypollAbi.OFFSET_LEN, (short) len);
+        buffer.putInt(offset + MypollAbi.OFFSET_LOST, lost);
+        buffer.put(offset + MypollAbi.OFFSET_PAYLOAD, ZEROS);
         if (len > 0) {
-            buffer.write(offset + MypollAbi.OFFSET_PAYLOAD, payload, 0, len);
+            buffer.put(offset + MypollAbi.OFFSET_PAYLOAD, payload, 0, len);
         }
     }
 

@@ -8,6 +8,7 @@ import io.mypoll.driver.linux.ErrnoException;
 import io.mypoll.driver.linux.EventFd;
 import io.mypoll.driver.linux.LibC;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -49,7 +50,9 @@ public final class EmulatedDevice extends FileDevice {
      */
     private final int capacity;
     private final Memory ring;
+    private final ByteBuffer ringRecords;
     private final Memory overrunRecord = new Memory(MypollAbi.RECORD_SIZE);
+    private final ByteBuffer overrunView = Records.view(overrunRecord);
     private final Memory timerSpec = new Memory(32);
     private int head;
     private int count;
@@ -85,6 +88,7 @@ public final class EmulatedDevice extends FileDevice {
         }
         this.capacity = queueLen;
         this.ring = new Memory((long) queueLen * MypollAbi.RECORD_SIZE);
+        this.ringRecords = Records.view(ring);
         int[] pair = new int[2];
         ErrnoException.check("socketpair", LibC.socketpair(LibC.AF_UNIX,
                 LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, pair));
@@ -277,7 +281,7 @@ public final class EmulatedDevice extends FileDevice {
     /** Queues one event for the reader, dropping the oldest when the queue is full. Holds 'this'. */
     private void generate(EventType type, byte[] payload, long tsNs) {
         if (count == capacity) {
-            lastLostSeq = ring.getLong((long) head * MypollAbi.RECORD_SIZE + MypollAbi.OFFSET_SEQ);
+            lastLostSeq = ringRecords.getLong(head * MypollAbi.RECORD_SIZE + MypollAbi.OFFSET_SEQ);
             lastLostNs = tsNs;
             head = (head + 1) & (capacity - 1);
             count--;
@@ -285,7 +289,7 @@ public final class EmulatedDevice extends FileDevice {
             lostTotal++;
         }
         int tail = (head + count) & (capacity - 1);
-        DeviceEvent.encode(ring, (long) tail * MypollAbi.RECORD_SIZE, nextSeq++, tsNs, type, 0, payload);
+        DeviceEvent.encode(ringRecords, tail * MypollAbi.RECORD_SIZE, nextSeq++, tsNs, type, 0, payload);
         count++;
         generated++;
     }
@@ -294,7 +298,7 @@ public final class EmulatedDevice extends FileDevice {
     private void flush() {
         while (!farClosed) {
             if (lostPending > 0) {
-                DeviceEvent.encode(overrunRecord, 0, lastLostSeq, lastLostNs, EventType.OVERRUN,
+                DeviceEvent.encode(overrunView, 0, lastLostSeq, lastLostNs, EventType.OVERRUN,
                         (int) Math.min(lostPending, 0xFFFF_FFFFL), NO_PAYLOAD);
                 if (!send(overrunRecord, MypollAbi.RECORD_SIZE)) {
                     break;

@@ -8,6 +8,7 @@ import io.mypoll.driver.linux.EventFd;
 import io.mypoll.driver.linux.LibC;
 import io.mypoll.driver.linux.SignalFd;
 import io.mypoll.driver.linux.Signals;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -52,6 +53,7 @@ public final class EventLoop implements AutoCloseable {
     private final Map<Integer, Device> devices = new HashMap<>();
     private final Set<Device> ready = new LinkedHashSet<>();
     private final Memory readBuffer = new Memory(Device.READ_BUFFER_SIZE);
+    private final ByteBuffer records = Records.view(readBuffer);
     private final EpollEvents events = new EpollEvents(MAX_EPOLL_EVENTS);
     private final Memory owner = new Memory(8);
     private Epoll epoll;
@@ -279,8 +281,8 @@ public final class EventLoop implements AutoCloseable {
             long n = LibC.read(fd, readBuffer, Device.READ_BUFFER_SIZE);
             if (n > 0) {
                 long now = System.nanoTime();
-                for (long off = 0; off + MypollAbi.RECORD_SIZE <= n; off += MypollAbi.RECORD_SIZE) {
-                    batch.add(DeviceEvent.decode(readBuffer, off, now));
+                for (int off = 0; off + MypollAbi.RECORD_SIZE <= n; off += MypollAbi.RECORD_SIZE) {
+                    batch.add(DeviceEvent.decode(records, off, now));
                 }
                 reads++;
                 continue;

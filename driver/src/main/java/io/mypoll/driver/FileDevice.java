@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import io.mypoll.driver.linux.ErrnoException;
 import io.mypoll.driver.linux.LibC;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,7 @@ abstract class FileDevice implements Device {
     private volatile int fd;
     /** Guarded by itself: readBatch() callers. */
     private final Memory readBuffer = new Memory(READ_BUFFER_SIZE);
+    private final ByteBuffer records = Records.view(readBuffer);
 
     FileDevice(String id, int fd) {
         this.id = id;
@@ -53,8 +55,8 @@ abstract class FileDevice implements Device {
                 long n = LibC.read(f, readBuffer, READ_BUFFER_SIZE);
                 if (n > 0) {
                     long now = System.nanoTime();
-                    for (long off = 0; off + MypollAbi.RECORD_SIZE <= n; off += MypollAbi.RECORD_SIZE) {
-                        events.add(DeviceEvent.decode(readBuffer, off, now));
+                    for (int off = 0; off + MypollAbi.RECORD_SIZE <= n; off += MypollAbi.RECORD_SIZE) {
+                        events.add(DeviceEvent.decode(records, off, now));
                     }
                     continue;
                 }

@@ -104,7 +104,7 @@ class MypollAbiTest {
 
     @Test
     void aRecordEncodedInJavaDecodesToTheSameFields() {
-        com.sun.jna.Memory m = new com.sun.jna.Memory(64);
+        java.nio.ByteBuffer m = java.nio.ByteBuffer.allocateDirect(64).order(java.nio.ByteOrder.nativeOrder());
         byte[] payload = "abc".getBytes(StandardCharsets.UTF_8);
         DeviceEvent.encode(m, 0, 42, 123456789L, EventType.MANUAL, 0, payload);
         DeviceEvent e = DeviceEvent.decode(m, 0, 123456999L);

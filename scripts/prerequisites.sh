@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing the project needs, from Debian's packages,
+# when it is missing: a JDK 17 or newer, Maven, a C compiler and make.
+set -euo pipefail
+
+missing=()
+if ! command -v javac >/dev/null 2>&1 || ! javac -version 2>&1 | awk '{split($2, v, "."); exit !(v[1] >= 17)}'; then
+	missing+=(openjdk-17-jdk-headless)
+fi
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v make >/dev/null 2>&1 || missing+=(make)
+
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "missing: ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
+		exit 1
+	fi
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
