@@ -228,18 +228,17 @@ public final class EmulatedDevice extends FileDevice {
         }
     }
 
-    private void onTimer() {
+    /** Reads the timerfd under the lock: once setPeriodUs(0) returns, no tick is left in flight. */
+    private synchronized void onTimer() {
         if (LibC.read(timerFd, expirations, 8) != 8) {
             return;
         }
         // One event per expiry, as many as the queue can show after a long stall.
         long ticks = Math.min(expirations.getLong(0), capacity + 1L);
-        synchronized (this) {
-            for (long i = 0; i < ticks; i++) {
-                generate(EventType.TIMER, NO_PAYLOAD, System.nanoTime());
-            }
-            flush();
+        for (long i = 0; i < ticks; i++) {
+            generate(EventType.TIMER, NO_PAYLOAD, System.nanoTime());
         }
+        flush();
     }
 
     private void onSocket(int ready) throws ErrnoException {

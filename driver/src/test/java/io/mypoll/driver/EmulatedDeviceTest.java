@@ -132,6 +132,20 @@ class EmulatedDeviceTest {
     }
 
     @Test
+    void noTimerEventFollowsStoppingTheTimer() throws Exception {
+        try (EmulatedDevice device = new EmulatedDevice("z", 100, 1 << 16)) {
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(5);
+                device.setPeriodUs(0);
+                long generated = device.stats().generated();
+                Thread.sleep(5);
+                assertEquals(generated, device.stats().generated(), "round " + i);
+                device.setPeriodUs(100);
+            }
+        }
+    }
+
+    @Test
     void aHungUpDeviceReadsAsGone() throws Exception {
         try (EmulatedDevice device = new EmulatedDevice("h", 0, 1024)) {
             device.hangUp();
