@@ -26,10 +26,7 @@ final class ControlHandler implements Handler<Message<Object>> {
             } catch (ConfigException e) {
                 throw RequestBody.badRequest(e.getMessage());
             }
-            if (!target.open) {
-                throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, RequestBody.UNAVAILABLE,
-                        "device " + target.id() + " is closed: " + target.closedReason);
-            }
+            target.requireOpen();
             try {
                 target.device.setPeriodUs(DeviceOpener.periodUs(periodMs));
                 int appliedUs = target.device.periodUs();

@@ -1,6 +1,8 @@
 package io.mypoll.bridge;
 
 import io.mypoll.driver.Device;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /** A device the verticle serves, with what the bridge knows of it. Used on the verticle's context. */
@@ -13,6 +15,14 @@ final class OpenDevice {
 
     OpenDevice(Device device) {
         this.device = device;
+    }
+
+    /** A 503 failure when the device has gone. */
+    void requireOpen() {
+        if (!open) {
+            throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, RequestBody.UNAVAILABLE,
+                    "device " + id() + " is closed: " + closedReason);
+        }
     }
 
     String id() {

@@ -26,10 +26,7 @@ final class TriggerHandler implements Handler<Message<Object>> {
     public void handle(Message<Object> message) {
         try {
             byte[] payload = payload(RequestBody.json(message, EXPECTED));
-            if (!target.open) {
-                throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, RequestBody.UNAVAILABLE,
-                        "device " + target.id() + " is closed: " + target.closedReason);
-            }
+            target.requireOpen();
             try {
                 target.device.trigger(payload);
             } catch (IOException e) {
