@@ -15,7 +15,17 @@ import java.util.regex.Pattern;
 
 /** The bridge's settings, checked: every problem is a {@link ConfigException} naming its key. */
 public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, String httpHost,
-                           int httpPort, long statusIntervalMs, boolean logEvents, List<DeviceConfig> devices) {
+                           int httpPort, long statusIntervalMs, boolean logEvents, List<DeviceConfig> devices,
+                           BridgeOptions bridge) {
+
+    /**
+     * The SockJS bridge and REST API. Origins other than the page's own must be listed to be let in.
+     *
+     * @param allowControl whether browsers may send to mypoll.control.&lt;device&gt; and PUT the period
+     */
+    public record BridgeOptions(List<String> allowedOrigins, boolean allowControl, long pingTimeoutMs,
+                                int maxHandlersPerSocket) {
+    }
 
     /** Device ids become event-bus addresses and URL parts. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -55,7 +65,23 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             throw new ConfigException("logEvents", "must be true or false, not " + logEvents);
         }
         return new BridgeConfig(node, notify, signalName, signal, host, port, statusIntervalMs, (Boolean) logEvents,
-                devices(json));
+                devices(json), bridge(http, object(json, "bridge")));
+    }
+
+    private static BridgeOptions bridge(JsonObject http, JsonObject bridge) {
+        Object origins = http.getValue("allowedOrigins", new JsonArray());
+        if (!(origins instanceof JsonArray list) || !list.stream().allMatch(o -> o instanceof String)) {
+            throw new ConfigException("http.allowedOrigins", "must be a list of origins such as "
+                    + "\"http://example.org:8080\", not " + origins);
+        }
+        Object allowControl = bridge.getValue("allowControl", false);
+        if (!(allowControl instanceof Boolean)) {
+            throw new ConfigException("bridge.allowControl", "must be true or false, not " + allowControl);
+        }
+        long pingTimeoutMs = number(bridge, "bridge.pingTimeoutMs", "pingTimeoutMs", 10_000, 1_000, 600_000);
+        long maxHandlers = number(bridge, "bridge.maxHandlersPerSocket", "maxHandlersPerSocket", 16, 1, 1000);
+        return new BridgeOptions(list.stream().map(String.class::cast).toList(), (Boolean) allowControl,
+                pingTimeoutMs, (int) maxHandlers);
     }
 
     private static List<DeviceConfig> devices(JsonObject json) {

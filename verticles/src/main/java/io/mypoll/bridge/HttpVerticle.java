@@ -3,15 +3,24 @@ package io.mypoll.bridge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.BindException;
+import java.time.Instant;
 
-/** Serves the dashboard from {@code webroot/} on the configured address (loopback by default). */
+/**
+ * Serves the dashboard ({@code webroot/}), the SockJS event-bus bridge at
+ * {@code /eventbus}, the REST API under {@code /api} and {@code /health}, on
+ * the configured address (loopback by default).
+ */
 public final class HttpVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+    static final long STATIC_MAX_AGE_SECONDS = 300;
 
     private final BridgeConfig config;
+    private final EventBusBridge bridge = new EventBusBridge();
+    private final StatusCache status = new StatusCache();
     private HttpServer server;
 
     public HttpVerticle(BridgeConfig config) {
@@ -21,7 +30,18 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        router.route("/*").handler(StaticHandler.create("webroot"));
+        OriginCheck originCheck = new OriginCheck(config.bridge().allowedOrigins());
+        router.route("/eventbus/*").handler(originCheck);
+        router.route("/api/*").handler(originCheck);
+        router.route("/eventbus/*").subRouter(bridge.router(vertx, config.bridge()));
+        new RestApi(vertx, config, status).mount(router);
+        router.route("/*").handler(StaticHandler.create("webroot")
+                .setCachingEnabled(true)
+                .setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS));
+
+        vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
+        vertx.setPeriodic(config.statusIntervalMs(), id -> publishBridgeStatus());
+
         server = vertx.createHttpServer();
         return server.requestHandler(router)
                 .listen(config.httpPort(), config.httpHost())
@@ -35,8 +55,23 @@ public final class HttpVerticle extends VerticleBase {
                         config.httpHost(), s.actualPort()));
     }
 
+    /** The bridge's own line of mypoll.status: sockets and messages dropped for slow ones. */
+    private void publishBridgeStatus() {
+        JsonObject counters = new JsonObject().put("sockets", bridge.sockets()).put("dropped", bridge.dropped());
+        status.bridge(counters);
+        vertx.eventBus().publish(Addresses.STATUS, new JsonObject()
+                .put("node", config.node())
+                .put("time", Instant.now().toString())
+                .put("bridge", counters));
+    }
+
     /** The port the server listens on; differs from the configured one when that is 0. */
     public int port() {
         return server.actualPort();
+    }
+
+    /** Messages dropped for slow bridge sockets so far. */
+    long dropped() {
+        return bridge.dropped();
     }
 }

@@ -1,0 +1,148 @@
+package io.mypoll.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mypoll.bridge.WebBridge.BridgeSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The SockJS event-bus bridge, through a real WebSocket client speaking the bridge's frames. */
+@ExtendWith(VertxExtension.class)
+class EventBusBridgeTest {
+
+    private static boolean isError(JsonObject frame) {
+        return "err".equals(frame.getString("type"));
+    }
+
+    @Test
+    void aClientReceivesTheAllowedPublishes(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, false, 10_000);
+        BridgeSocket socket = web.socket();
+        socket.register(Addresses.EVENTS);
+        socket.register(Addresses.STATUS);
+        JsonObject event = socket.await(BridgeSocket.event("timer"), 5_000).getJsonObject("body");
+        assertEquals("d", event.getString("device"));
+        JsonObject status = socket.await(f -> "rec".equals(f.getString("type"))
+                && Addresses.STATUS.equals(f.getString("address")), 5_000);
+        assertEquals("web-test", status.getJsonObject("body").getString("node"));
+    }
+
+    @Test
+    void aSendToAnAddressThatIsNotAllowedIsDenied(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, false, 0);
+        BridgeSocket socket = web.socket();
+        socket.request(Addresses.DEVICES, null, "r1");
+        assertEquals("access_denied", socket.await(EventBusBridgeTest::isError, 5_000).getString("body"));
+    }
+
+    @Test
+    void controlIsDeniedUnlessEnabled(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, false, 0);
+        BridgeSocket socket = web.socket();
+        socket.request(Addresses.control("d"), new JsonObject().put("periodMs", 1), "r1");
+        assertEquals("access_denied", socket.await(EventBusBridgeTest::isError, 5_000).getString("body"));
+        assertEquals(0, web.device.periodUs(), "the period did not change");
+    }
+
+    @Test
+    void controlWorksWhenEnabled(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, true, 0);
+        BridgeSocket socket = web.socket();
+        socket.request(Addresses.control("d"), new JsonObject().put("periodMs", 20), "r1");
+        JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")), 5_000);
+        assertEquals(20000, reply.getJsonObject("body").getInteger("periodUs"));
+    }
+
+    @Test
+    void aRegisterForAnAddressThatIsNotAllowedIsRefused(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, false, 0);
+        BridgeSocket socket = web.socket();
+        socket.register(Addresses.trigger("d"));
+        assertEquals("access_denied", socket.await(EventBusBridgeTest::isError, 5_000).getString("body"));
+    }
+
+    @Test
+    void aTriggerThroughTheBridgeMakesTheManualEvent(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, false, 0);
+        BridgeSocket socket = web.socket();
+        socket.register(Addresses.EVENTS);
+        Thread.sleep(100);
+        socket.request(Addresses.trigger("d"), new JsonObject().put("payload", "from the browser"), "r1");
+        JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")), 5_000);
+        assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"));
+        JsonObject event = socket.await(BridgeSocket.event("manual"), 5_000).getJsonObject("body");
+        assertEquals("from the browser", event.getString("payload"));
+    }
+
+    @Test
+    void aBadTriggerPayloadGetsAClearError(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, false, 0);
+        BridgeSocket socket = web.socket();
+        socket.request(Addresses.trigger("d"), new JsonObject().put("payload", "x".repeat(41)), "r1");
+        JsonObject error = socket.await(f -> "r1".equals(f.getString("address")) || isError(f), 5_000);
+        assertEquals("err", error.getString("type"));
+        assertEquals(400, error.getInteger("failureCode"));
+        assertEquals("payload is 41 bytes of UTF-8; the limit is 40", error.getString("message"));
+        assertEquals(0, web.device.stats().generated(), "nothing was written");
+    }
+
+    @Test
+    void aClientThatStopsReadingHasItsEventsDroppedWhileAnotherGetsEverything(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, false, 0);
+        BridgeSocket slow = web.socket();
+        BridgeSocket fast = web.socket();
+        slow.register(Addresses.EVENTS);
+        AtomicLong received = new AtomicLong();
+        AtomicLong lastSeq = new AtomicLong();
+        AtomicLong gaps = new AtomicLong();
+        fast.ws.handler(data -> {
+            JsonObject frame = data.toJsonObject();
+            if (Addresses.EVENTS.equals(frame.getString("address"))) {
+                long seq = frame.getJsonObject("body").getLong("seq");
+                if (lastSeq.get() != 0 && seq != lastSeq.get() + 1) {
+                    gaps.incrementAndGet();
+                }
+                lastSeq.set(seq);
+                received.incrementAndGet();
+            }
+        });
+        fast.register(Addresses.EVENTS);
+        Thread.sleep(200);
+        slow.ws.pause();
+
+        long heapBefore = usedHeapAfterGc();
+        // 20,000 events/s for 8 s: far more than the stalled socket's TCP buffers hold.
+        web.device.setPeriodUs(50);
+        Thread.sleep(8_000);
+        web.device.setPeriodUs(0);
+        long total = web.device.stats().generated();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (received.get() < total && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        long heapAfter = usedHeapAfterGc();
+        assertEquals(total, received.get(), "the reading client got every event");
+        assertEquals(0, gaps.get(), "with no gap");
+        assertTrue(web.http.dropped() > total / 4, "the stalled client's events were dropped: "
+                + web.http.dropped() + " of " + total);
+        long grownMb = (heapAfter - heapBefore) >> 20;
+        assertTrue(grownMb < 64, "heap grew " + grownMb + " MB for " + total + " events (~"
+                + (total * 250L >> 20) + " MB of frames)");
+        slow.ws.resume();
+        slow.ws.close().await();
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,118 @@
+package io.mypoll.bridge;
+
+import io.mypoll.driver.Device;
+import io.mypoll.driver.EmulatedDevice;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A device verticle over one emulated device "d", and the HTTP verticle on a free loopback port. */
+final class WebBridge {
+    final Vertx vertx;
+    final EmulatedDevice device;
+    final HttpVerticle http;
+    final HttpClient client;
+
+    WebBridge(Vertx vertx, boolean allowControl, int periodUs) throws Exception {
+        this.vertx = vertx;
+        BridgeConfig config = BridgeConfig.from(new JsonObject()
+                .put("node", "web-test")
+                .put("statusIntervalMs", 200)
+                .put("http", new JsonObject().put("port", 0))
+                .put("bridge", new JsonObject().put("allowControl", allowControl))
+                .put("devices", new JsonArray().add(new JsonObject().put("id", "d").put("type", "emulator"))));
+        device = new EmulatedDevice("d", periodUs, 1 << 16);
+        vertx.deployVerticle(new DeviceVerticle(config, List.<Device>of(device)),
+                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
+        http = new HttpVerticle(config);
+        vertx.deployVerticle(http).await();
+        client = vertx.createHttpClient();
+    }
+
+    /** One HTTP exchange: status, headers and body. */
+    record Response(int status, String contentType, String cacheControl, String body) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    Response call(HttpMethod method, String path, String contentType, String body) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(http.port())
+                .setURI(path);
+        if (contentType != null) {
+            options.putHeader("Content-Type", contentType);
+        }
+        return client.request(options)
+                .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+                .compose(resp -> resp.body().map(b -> response(resp, b)))
+                .await();
+    }
+
+    private static Response response(HttpClientResponse resp, Buffer body) {
+        return new Response(resp.statusCode(), resp.getHeader("Content-Type"), resp.getHeader("Cache-Control"),
+                body.toString());
+    }
+
+    /** A raw SockJS WebSocket client of the event-bus bridge: JSON frames as the bridge protocol defines them. */
+    BridgeSocket socket() {
+        WebSocket ws = vertx.createWebSocketClient().connect(http.port(), "127.0.0.1", "/eventbus/websocket").await();
+        return new BridgeSocket(ws);
+    }
+
+    static final class BridgeSocket {
+        final WebSocket ws;
+        final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+
+        BridgeSocket(WebSocket ws) {
+            this.ws = ws;
+            // The bridge sends its frames as binary WebSocket messages of JSON text.
+            ws.handler(data -> frames.add(data.toJsonObject()));
+        }
+
+        void send(JsonObject frame) {
+            ws.writeTextMessage(frame.encode()).await();
+        }
+
+        void register(String address) {
+            send(new JsonObject().put("type", "register").put("address", address));
+        }
+
+        void request(String address, Object body, String replyAddress) {
+            send(new JsonObject().put("type", "send").put("address", address).put("body", body)
+                    .put("replyAddress", replyAddress));
+        }
+
+        /** The next frame that matches, skipping others. */
+        JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            while (true) {
+                long left = deadline - System.currentTimeMillis();
+                JsonObject frame = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
+                if (frame == null) {
+                    throw new AssertionError("no matching frame within " + timeoutMs + " ms");
+                }
+                if (match.test(frame)) {
+                    return frame;
+                }
+            }
+        }
+
+        static Predicate<JsonObject> event(String type) {
+            return f -> "rec".equals(f.getString("type")) && Addresses.EVENTS.equals(f.getString("address"))
+                    && type.equals(f.getJsonObject("body").getString("type"));
+        }
+    }
+}
