@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/prerequisites.sh
+MYPOLL_BROWSER=0 scripts/prerequisites.sh
 make -s -C driver/tools
 mvn -B -q -ntp -Dstyle.color=never package -DskipTests
 exec java ${JAVA_OPTS:-} -cp verticles/target/mypoll-bridge.jar io.mypoll.bridge.bench.BridgeBenchmark \

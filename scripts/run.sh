@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 jar=verticles/target/mypoll-bridge.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml driver verticles/pom.xml verticles/src conf webroot \
 		-newer "$jar" -type f -print -quit)" ]; then
-	scripts/prerequisites.sh
+	MYPOLL_BROWSER=0 scripts/prerequisites.sh
 	echo "building $jar ..."
 	mvn -B -q -ntp -Dstyle.color=never package -DskipTests
 fi

@@ -1,0 +1,131 @@
+package io.mypoll.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/** The dashboard in a real headless Chromium (Debian's chromium and chromium-driver). */
+@ExtendWith(VertxExtension.class)
+class DashboardBrowserTest {
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+    private WebBridge web;
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void open(Vertx vertx) throws Exception {
+        assertTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "the browser test needs Debian's chromium and chromium-driver; scripts/test.sh installs them");
+        web = new WebBridge(vertx, false, 200_000);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,1000",
+                "--user-data-dir=" + Files.createTempDirectory("mypoll-chromium"));
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, Level.ALL.getName()));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.get("http://127.0.0.1:" + web.http.port() + "/");
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    /** Waits for the condition; on time-out saves target/dashboard-failure.png and shows the page's state. */
+    private void waitFor(String what, Supplier<Boolean> condition) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!condition.get()) {
+            if (System.currentTimeMillis() > deadline) {
+                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target",
+                        "dashboard-failure.png"), StandardCopyOption.REPLACE_EXISTING);
+                throw new AssertionError("timed out waiting for " + what + "; connection "
+                        + browser.findElement(By.id("connection")).getText() + ", trigger-error '"
+                        + browser.findElement(By.id("trigger-error")).getText() + "', first rows:\n"
+                        + browser.findElements(By.cssSelector("#events tbody tr")).stream().limit(5)
+                                .map(WebElement::getText).collect(Collectors.joining("\n"))
+                        + "\nDOM: " + browser.executeScript("return Array.from(document.querySelectorAll("
+                                + "'#events tbody tr')).slice(0, 12).map(tr => tr.hidden + ':' + tr.textContent)"
+                                + ".join('\\n')")
+                        + "\nconsole: " + browser.manage().logs().get(LogType.BROWSER).getAll());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The shown rows of that type, by their cells' text (rows below the table's scroll are included). */
+    private List<WebElement> rows(String type) {
+        return browser.findElements(By.cssSelector("#events tbody tr:not([hidden])")).stream()
+                .filter(tr -> type.equals(cell(tr, "type")))
+                .collect(Collectors.toList());
+    }
+
+    private static String cell(WebElement row, String name) {
+        return row.findElement(By.cssSelector("td." + name)).getDomProperty("textContent");
+    }
+
+    private void trigger(String payload) {
+        WebElement input = browser.findElement(By.id("trigger-payload"));
+        input.clear();
+        input.sendKeys(payload);
+        browser.findElement(By.id("trigger-button")).click();
+    }
+
+    @Test
+    void theDashboardShowsTimerEventsAndSendsTriggers() throws Exception {
+        waitFor("the connection", () -> "connected".equals(browser.findElement(By.id("connection")).getText()));
+        waitFor("timer events in the table", () -> !rows("timer").isEmpty());
+
+        trigger("hello from chromium");
+        waitFor("the manual event", () -> rows("manual").stream()
+                .anyMatch(tr -> cell(tr, "payload").equals("hello from chromium")));
+        assertEquals("", browser.findElement(By.id("trigger-error")).getText());
+
+        long generated = web.device.stats().generated();
+        trigger("x".repeat(45));
+        waitFor("the length message", () -> !browser.findElement(By.id("trigger-error")).getText().isEmpty());
+        String message = browser.findElement(By.id("trigger-error")).getText();
+        assertTrue(message.contains("45 bytes") && message.contains("40"), message);
+        Thread.sleep(300);
+        long manual = rows("manual").size();
+        assertEquals(1, manual, "the over-long payload made no event");
+        assertTrue(web.device.stats().generated() - generated < 5, "only timer ticks since");
+
+        Path shot = Path.of("target", "dashboard.png");
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .collect(Collectors.toList());
+        assertTrue(errors.isEmpty(), "console errors: " + errors);
+    }
+}
