@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The full test command: installs what is missing, builds the C tools, and
-# runs every test (mvn verify).
+# runs every test (mvn verify), then the kernel module under QEMU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/prerequisites.sh
 make -C driver/tools
 mvn -B -ntp verify "$@"
+# The kernel module in real kernels (6.1, 6.1 PREEMPT_RT, 6.12) under QEMU.
+scripts/qemu-test.sh

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds the mypoll kernel module with W=1 and fails on any warning.
+#
+#   scripts/build-driver.sh [KDIR] [--chroot DIR] [--out OUTDIR]
+#
+# KDIR     kernel build tree, default /lib/modules/$(uname -r)/build. With
+#          --chroot, the path inside the chroot (a path given with the chroot
+#          directory in front is accepted too).
+# --chroot build inside this chroot (its own gcc and make), e.g. the trixie
+#          chroot printed by scripts/kernel-trees.sh
+# --out    where to copy mypoll.ko, default driver/kernel/
+#
+# The build runs in a private temporary copy of driver/kernel, so builds for
+# several kernels may run at once. The full build log goes to stderr; the last
+# line on stdout is the absolute path of the built mypoll.ko.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SRC=$ROOT/driver/kernel
+KDIR=
+CHROOT=
+OUT=$SRC
+
+usage() {
+	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--chroot) [ $# -ge 2 ] || usage; CHROOT=$2; shift 2 ;;
+	--chroot=*) CHROOT=${1#*=}; shift ;;
+	--out) [ $# -ge 2 ] || usage; OUT=$2; shift 2 ;;
+	--out=*) OUT=${1#*=}; shift ;;
+	-h | --help) usage ;;
+	-*) echo "build-driver: unknown option $1" >&2; usage ;;
+	*) [ -z "$KDIR" ] || usage; KDIR=$1; shift ;;
+	esac
+done
+
+if [ -n "$CHROOT" ]; then
+	CHROOT=$(cd "$CHROOT" && pwd)
+	if [ -z "$KDIR" ]; then
+		echo "build-driver: --chroot needs KDIR (see scripts/kernel-trees.sh)" >&2
+		exit 2
+	fi
+	case $KDIR in "$CHROOT"/*) KDIR=${KDIR#"$CHROOT"} ;; esac
+	[ -f "$CHROOT$KDIR/Makefile" ] || {
+		echo "build-driver: $CHROOT$KDIR is not a kernel build tree" >&2
+		exit 1
+	}
+	tmp=$(mktemp -d "$CHROOT/tmp/mypoll-build.XXXXXX")
+	inner=${tmp#"$CHROOT"}
+else
+	KDIR=${KDIR:-/lib/modules/$(uname -r)/build}
+	[ -f "$KDIR/Makefile" ] || {
+		echo "build-driver: $KDIR is not a kernel build tree (install the kernel headers, or see scripts/kernel-trees.sh)" >&2
+		exit 1
+	}
+	tmp=$(mktemp -d /tmp/mypoll-build.XXXXXX)
+	inner=$tmp
+fi
+trap 'rm -rf "$tmp"' EXIT
+
+cp "$SRC/mypoll.c" "$SRC/mypoll.h" "$SRC/Makefile" "$tmp/"
+[ ! -f "$SRC/Kbuild" ] || cp "$SRC/Kbuild" "$tmp/"
+
+log=$tmp/build.log
+cmd=(make -C "$inner" KDIR="$KDIR" W=1)
+if [ -n "$CHROOT" ]; then
+	cmd=(chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin
+		HOME=/root LC_ALL=C "${cmd[@]}")
+else
+	cmd=(env LC_ALL=C "${cmd[@]}")
+fi
+
+echo "build-driver: ${cmd[*]}" >&2
+status=0
+"${cmd[@]}" >"$log" 2>&1 || status=$?
+cat "$log" >&2
+
+if [ $status -ne 0 ]; then
+	echo "build-driver: FAIL: make exited with $status" >&2
+	exit 1
+fi
+nwarn=$(grep -ciE 'warning' "$log" || true)
+if [ "$nwarn" -ne 0 ]; then
+	echo "build-driver: FAIL: $nwarn warning line(s):" >&2
+	grep -iE 'warning' "$log" >&2
+	exit 1
+fi
+[ -f "$tmp/mypoll.ko" ] || { echo "build-driver: FAIL: no mypoll.ko" >&2; exit 1; }
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+cp "$tmp/mypoll.ko" "$OUT/mypoll.ko"
+echo "build-driver: OK, 0 warnings (KDIR=$KDIR${CHROOT:+, chroot $CHROOT})" >&2
+echo "$OUT/mypoll.ko"

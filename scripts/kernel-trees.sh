@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Prepares the three kernels the mypoll module is built and tested against,
+# installing whatever is missing, and prints one line per kernel:
+#
+#   NAME KDIR VMLINUZ CHROOT
+#
+#   6.1     Debian 12 linux-headers-amd64 / linux-image-amd64 (on this host)
+#   6.1-rt  Debian 12 linux-headers-rt-amd64 / linux-image-rt-amd64 (this host)
+#   6.12    Debian 13 "trixie" linux-headers-amd64 / linux-image-amd64, built
+#           with trixie's own gcc inside a debootstrapped chroot
+#
+# CHROOT is "-" for kernels built on this host, otherwise the chroot directory.
+# KDIR is the path make sees: inside CHROOT when CHROOT is not "-" (pass it with
+# --chroot CHROOT to scripts/build-driver.sh). VMLINUZ is always a path on this
+# host, usable as it is by qemu -kernel. All paths are absolute.
+#
+# Idempotent: a rerun only checks that everything is in place. Progress goes
+# to stderr; stdout holds the three lines only.
+#
+# Environment:
+#   MYPOLL_CACHE   cache directory, default /var/cache/mypoll-bridge; the
+#                  trixie chroot lives in $MYPOLL_CACHE/trixie
+#   MYPOLL_MIRROR  Debian mirror for debootstrap, default: the first Debian
+#                  mirror in this host's apt sources, else deb.debian.org
+#
+# This host must be Debian 12 (bookworm) for the 6.1 kernels, and root.
+set -euo pipefail
+
+CACHE=${MYPOLL_CACHE:-/var/cache/mypoll-bridge}
+CHROOT=$CACHE/trixie
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "kernel-trees: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (installs packages, runs debootstrap)"
+
+# Packages missing from a dpkg database; $1 = root ("" for this host).
+missing_pkgs() {
+	local root=$1 p
+	shift
+	for p in "$@"; do
+		if ! dpkg-query --admindir="$root/var/lib/dpkg" -W \
+			-f='${db:Status-Status}\n' "$p" 2>/dev/null |
+			grep -qx installed; then
+			echo "$p"
+		fi
+	done
+}
+
+# The versioned package a meta package depends on, e.g.
+# linux-headers-amd64 -> linux-headers-6.1.0-56-amd64.
+dep_of() {
+	local root=$1 meta=$2 prefix=$3
+	dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Depends}\n' "$meta" |
+		tr ',' '\n' | sed 's/^ *//; s/ .*//' | grep "^$prefix" | head -n 1
+}
+
+mirror() {
+	local m
+	if [ -n "${MYPOLL_MIRROR:-}" ]; then
+		echo "$MYPOLL_MIRROR"
+		return
+	fi
+	m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null |
+		grep -oE 'https?://[^ ]*/debian/?( |$)' | grep -v security |
+		head -n 1 | tr -d ' ') || true
+	echo "${m:-http://deb.debian.org/debian}"
+}
+
+# ---- this host: 6.1 and 6.1-rt ----------------------------------------------
+
+host_pkgs=(linux-headers-amd64 linux-image-amd64 linux-headers-rt-amd64
+	linux-image-rt-amd64 gcc make debootstrap)
+mapfile -t need < <(missing_pkgs "" "${host_pkgs[@]}")
+if [ ${#need[@]} -gt 0 ]; then
+	log "installing on this host: ${need[*]}"
+	apt-get update >&2
+	apt-get install -y --no-install-recommends "${need[@]}" >&2
+fi
+
+host_line() {
+	local name=$1 hdr=$2 img=$3 hpkg ipkg kdir vmlinuz
+	hpkg=$(dep_of "" "$hdr" linux-headers-)
+	ipkg=$(dep_of "" "$img" linux-image-)
+	[ -n "$hpkg" ] && [ -n "$ipkg" ] || die "cannot resolve $hdr / $img"
+	kdir=/usr/src/$hpkg
+	vmlinuz=/boot/vmlinuz-${ipkg#linux-image-}
+	vmlinuz=${vmlinuz%-unsigned}
+	[ -f "$kdir/Makefile" ] || die "$kdir is not a kernel build tree"
+	[ -f "$vmlinuz" ] || die "$vmlinuz is missing"
+	echo "$name $kdir $vmlinuz -"
+}
+
+# ---- trixie chroot: 6.12 ----------------------------------------------------
+
+chroot_mounts=()
+umount_chroot() {
+	local i
+	for ((i = ${#chroot_mounts[@]} - 1; i >= 0; i--)); do
+		umount "${chroot_mounts[$i]}" 2>/dev/null || umount -l "${chroot_mounts[$i]}" || true
+	done
+	chroot_mounts=()
+}
+trap umount_chroot EXIT
+
+mount_chroot() {
+	local d
+	for d in proc sys dev; do
+		if ! mountpoint -q "$CHROOT/$d"; then
+			case $d in
+			proc) mount -t proc proc "$CHROOT/proc" ;;
+			sys) mount -t sysfs sysfs "$CHROOT/sys" ;;
+			dev) mount --bind /dev "$CHROOT/dev" ;;
+			esac
+			chroot_mounts+=("$CHROOT/$d")
+		fi
+	done
+}
+
+if [ ! -f "$CHROOT/etc/debian_version" ]; then
+	m=$(mirror)
+	log "debootstrapping trixie into $CHROOT from $m"
+	mkdir -p "$CACHE"
+	rm -rf "$CHROOT.partial"
+	debootstrap --variant=minbase trixie "$CHROOT.partial" "$m" >&2
+	mv "$CHROOT.partial" "$CHROOT"
+fi
+
+chroot_pkgs=(linux-headers-amd64 linux-image-amd64 gcc make perl)
+mapfile -t need < <(missing_pkgs "$CHROOT" "${chroot_pkgs[@]}")
+if [ ${#need[@]} -gt 0 ]; then
+	log "installing in $CHROOT: ${need[*]}"
+	mount_chroot
+	cp /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null || true
+	chroot "$CHROOT" apt-get update >&2
+	chroot "$CHROOT" apt-get install -y --no-install-recommends "${need[@]}" >&2
+	chroot "$CHROOT" apt-get clean >&2
+	umount_chroot
+fi
+
+chroot_line() {
+	local hpkg ipkg kdir vmlinuz
+	hpkg=$(dep_of "$CHROOT" linux-headers-amd64 linux-headers-)
+	ipkg=$(dep_of "$CHROOT" linux-image-amd64 linux-image-)
+	[ -n "$hpkg" ] && [ -n "$ipkg" ] || die "cannot resolve the trixie kernel packages"
+	kdir=/usr/src/$hpkg
+	vmlinuz=/boot/vmlinuz-${ipkg#linux-image-}
+	vmlinuz=${vmlinuz%-unsigned}
+	[ -f "$CHROOT$kdir/Makefile" ] || die "$CHROOT$kdir is not a kernel build tree"
+	[ -f "$CHROOT$vmlinuz" ] || die "$CHROOT$vmlinuz is missing"
+	echo "6.12 $kdir $CHROOT$vmlinuz $CHROOT"
+}
+
+host_line 6.1 linux-headers-amd64 linux-image-amd64
+host_line 6.1-rt linux-headers-rt-amd64 linux-image-rt-amd64
+chroot_line

@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# Test the mypoll kernel module in real Linux kernels booted under QEMU.
+#
+# For each kernel that scripts/kernel-trees.sh provides (6.1, 6.1-rt, 6.12):
+# build the module against its tree, pack an initramfs with busybox, the
+# module, the statically linked mypoll_check and sigio_eventfd_epoll and the
+# guest init (scripts/qemu/init), boot it with TCG and collect the results
+# the guest writes to its second serial port.
+#
+# Usage: scripts/qemu-test.sh [--kernel NAME]... [--timeout S] [--jobs N]
+#                             [--keep]
+#
+# Prints "[kernel] PASS|FAIL name: detail" per result, the benchmark
+# figures of the 6.1 guest as "[6.1] bench: ...", and a summary. Exits 0
+# only when every kernel booted, loaded the module and passed every check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+KERNEL_TREES=${KERNEL_TREES:-$ROOT/scripts/kernel-trees.sh}
+BUILD_DRIVER=${BUILD_DRIVER:-$ROOT/scripts/build-driver.sh}
+ALL_KERNELS="6.1 6.1-rt 6.12"
+BENCH_KERNEL=6.1
+# Module timer period at load; the checker sets its own for the timer check.
+LOAD_PERIOD_US=100000
+
+usage() {
+	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+	cat <<EOF
+Options:
+  --kernel NAME  test only this kernel (repeatable; one of: $ALL_KERNELS)
+  --timeout S    seconds one guest may run (default 180)
+  --jobs N       guests booted at once (default: the number of CPUs, max 3)
+  --keep         keep the work directory (build logs, consoles, initramfs)
+EOF
+}
+
+kernels=()
+timeout_s=180
+jobs=$(nproc)
+keep=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel)
+		[ $# -ge 2 ] || { echo "qemu-test: --kernel needs a name" >&2; exit 2; }
+		kernels+=("$2")
+		shift 2
+		;;
+	--kernel=*) kernels+=("${1#--kernel=}"); shift ;;
+	--timeout)
+		[ $# -ge 2 ] || { echo "qemu-test: --timeout needs seconds" >&2; exit 2; }
+		timeout_s=$2
+		shift 2
+		;;
+	--jobs)
+		[ $# -ge 2 ] || { echo "qemu-test: --jobs needs a number" >&2; exit 2; }
+		jobs=$2
+		shift 2
+		;;
+	--keep) keep=1; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "qemu-test: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || read -r -a kernels <<<"$ALL_KERNELS"
+for k in "${kernels[@]}"; do
+	case " $ALL_KERNELS " in
+	*" $k "*) ;;
+	*) echo "qemu-test: unknown kernel '$k' (one of: $ALL_KERNELS)" >&2; exit 2 ;;
+	esac
+done
+case "$timeout_s" in '' | *[!0-9]*) echo "qemu-test: bad --timeout" >&2; exit 2 ;; esac
+case "$jobs" in '' | *[!0-9]* | 0) echo "qemu-test: bad --jobs" >&2; exit 2 ;; esac
+[ "$jobs" -le 3 ] || jobs=3
+
+log() {
+	echo "qemu-test: $*" >&2
+}
+
+# ---- prerequisites ----------------------------------------------------------
+
+missing=()
+for pkg in qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev; do
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+	     grep -q 'install ok installed'; then
+		missing+=("$pkg")
+	fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! { apt-get -o DPkg::Lock::Timeout=600 update &&
+	       apt-get -o DPkg::Lock::Timeout=600 install -y \
+		       --no-install-recommends "${missing[@]}"; } \
+	       >/tmp/qemu-test-apt.log 2>&1; then
+		tail -n 20 /tmp/qemu-test-apt.log >&2
+		log "FAIL: cannot install ${missing[*]} (log: /tmp/qemu-test-apt.log)"
+		exit 1
+	fi
+fi
+for f in "$KERNEL_TREES" "$BUILD_DRIVER"; do
+	if [ ! -x "$f" ]; then
+		log "FAIL: $f is missing or not executable"
+		exit 1
+	fi
+done
+
+start=$(date +%s)
+work=$(mktemp -d /tmp/qemu-test.XXXXXX)
+pids=()
+cleanup() {
+	local p f
+
+	# timeout(1) passes the signal on to its qemu.
+	for f in "$work"/*/timeout.pid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+	done
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	if [ "$keep" = 1 ]; then
+		log "work directory kept: $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- user-space tools, static, once ----------------------------------------
+
+# Built in a copy, so that the tree's own (dynamic) builds stay as they are.
+mkdir -p "$work/src/kernel"
+cp -r driver/tools "$work/src/tools"
+cp driver/kernel/mypoll.h "$work/src/kernel/"
+make -C "$work/src/tools" clean >/dev/null 2>&1 || true
+if ! make -C "$work/src/tools" STATIC=1 mypoll_check sigio_eventfd_epoll \
+	>"$work/tools.log" 2>&1; then
+	tail -n 30 "$work/tools.log" >&2
+	log "FAIL: building driver/tools statically failed"
+	exit 1
+fi
+tools=$work/src/tools
+for t in mypoll_check sigio_eventfd_epoll; do
+	# ldd succeeds only on a dynamic executable.
+	if ldd "$tools/$t" >/dev/null 2>&1; then
+		log "FAIL: $t is not statically linked"
+		exit 1
+	fi
+done
+
+# ---- kernels ------------------------------------------------------------------
+
+if ! "$KERNEL_TREES" >"$work/trees.out" 2>"$work/trees.log"; then
+	tail -n 30 "$work/trees.log" >&2
+	log "FAIL: $KERNEL_TREES failed"
+	exit 1
+fi
+
+# Resolve a path printed for a chroot build: inside the chroot or outside.
+host_path() {
+	local p=$1 chroot=$2
+
+	if [ "$chroot" != - ] && [ ! -e "$p" ] && [ -e "$chroot/$p" ]; then
+		p=$chroot/$p
+	fi
+	echo "$p"
+}
+
+declare -A kdir vmlinuz croot
+for k in "${kernels[@]}"; do
+	line=$(awk -v k="$k" '$1 == k { print; exit }' "$work/trees.out")
+	if [ -z "$line" ]; then
+		log "FAIL: $KERNEL_TREES gave no line for kernel $k"
+		cat "$work/trees.out" >&2
+		exit 1
+	fi
+	read -r _ kdir[$k] vmlinuz[$k] croot[$k] _ <<<"$line"
+	croot[$k]=${croot[$k]:--}
+	vmlinuz[$k]=$(host_path "${vmlinuz[$k]}" "${croot[$k]}")
+done
+
+# Run "$@" for each kernel, at most $jobs at once.
+parallel() {
+	local k running=0
+
+	pids=()
+	for k in "${kernels[@]}"; do
+		if [ $running -ge "$jobs" ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+		"$@" "$k" &
+		pids+=($!)
+		running=$((running + 1))
+	done
+	wait || true
+	pids=()
+}
+
+# Results of a kernel that never booted go straight into its result file.
+result() {
+	echo "$2" >>"$work/$1/results.log"
+}
+
+build_one() {
+	local k=$1 d=$work/$1 ko
+	local args=("${kdir[$k]}")
+
+	[ "${croot[$k]}" = - ] || args+=(--chroot "${croot[$k]}")
+	args+=(--out "$d/build")
+	if ! "$BUILD_DRIVER" "${args[@]}" >"$d/build.out" 2>"$d/build.log"; then
+		result "$k" "FAIL module build: $BUILD_DRIVER ${args[*]} failed: $(tail -n 3 "$d/build.log" "$d/build.out" | grep -v '^==>' | grep -v '^$' | tail -n 3 | tr '\n' ' ')"
+		return
+	fi
+	ko=$(host_path "$(tail -n 1 "$d/build.out")" "${croot[$k]}")
+	if [ ! -f "$ko" ]; then
+		result "$k" "FAIL module build: no module at '$ko'"
+		return
+	fi
+	if [ ! -r "${vmlinuz[$k]}" ]; then
+		result "$k" "FAIL kernel image: '${vmlinuz[$k]}' not readable"
+		return
+	fi
+
+	mkdir -p "$d/root/bin" "$d/root/dev" "$d/root/proc" "$d/root/sys" \
+		"$d/root/tmp"
+	cp /bin/busybox "$d/root/bin/busybox"
+	ln -s busybox "$d/root/bin/sh"
+	install -m 0755 scripts/qemu/init "$d/root/init"
+	cp "$ko" "$d/root/mypoll.ko"
+	cp "$tools/mypoll_check" "$tools/sigio_eventfd_epoll" "$d/root/"
+	# The kernel opens /dev/console for init before devtmpfs is mounted.
+	mknod -m 0600 "$d/root/dev/console" c 5 1
+	(cd "$d/root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$d/initrd.gz"
+	touch "$d/ready"
+}
+
+boot_one() {
+	local k=$1 d=$work/$1 bench=0 rc=0 t0
+
+	[ -f "$d/ready" ] || return 0
+	[ "$k" != "$BENCH_KERNEL" ] || bench=1
+	t0=$(date +%s)
+	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m 512 -smp 1 \
+		-nographic -no-reboot -monitor none \
+		-serial "file:$d/console.log" -serial "file:$d/results.log" \
+		-kernel "${vmlinuz[$k]}" -initrd "$d/initrd.gz" \
+		-append "console=ttyS0 panic=-1 quiet mpt.period=$LOAD_PERIOD_US mpt.bench=$bench" \
+		</dev/null >"$d/qemu.log" 2>&1 &
+	echo $! >"$d/timeout.pid"
+	wait $! || rc=$?
+	rm -f "$d/timeout.pid"
+	echo "$rc $(($(date +%s) - t0))" >"$d/boot"
+}
+
+for k in "${kernels[@]}"; do
+	mkdir -p "$work/$k"
+	: >"$work/$k/results.log"
+done
+log "building the module for: ${kernels[*]}"
+parallel build_one
+log "booting (TCG, $jobs at once, ${timeout_s} s limit each)"
+parallel boot_one
+
+# ---- report -----------------------------------------------------------------
+
+total_pass=0
+total_fail=0
+problems=()
+for k in "${kernels[@]}"; do
+	d=$work/$k
+	pass=0
+	fail=0
+	ended=0
+	load_err=0
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		PASS\ *)
+			echo "[$k] $line"
+			pass=$((pass + 1))
+			;;
+		FAIL\ *)
+			echo "[$k] $line"
+			fail=$((fail + 1))
+			case "$line" in
+			"FAIL module loads"*) load_err=1 ;;
+			esac
+			;;
+		BENCH\ *) echo "[$k] bench: ${line#BENCH }" ;;
+		START\ *) echo "[$k] kernel ${line#START }" ;;
+		END) ended=1 ;;
+		esac
+	done <"$d/results.log"
+
+	if [ -f "$d/ready" ] && [ "$ended" = 0 ]; then
+		read -r rc secs <"$d/boot" || { rc=?; secs=?; }
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			why="timeout after $secs s"
+		else
+			why="qemu exit $rc after $secs s"
+		fi
+		echo "[$k] FAIL boot: no complete result from the guest ($why); console tail:"
+		# Without the firmware's terminal escapes and blank lines.
+		sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' \
+			"$d/console.log" 2>/dev/null | tr -d '\r' |
+			grep -v '^[[:space:]]*$' | tail -n 25 | sed "s/^/[$k]   /"
+		fail=$((fail + 1))
+		problems+=("$k: missing result ($why)")
+	elif [ ! -f "$d/ready" ]; then
+		problems+=("$k: module or initramfs build failed")
+	fi
+	[ "$load_err" = 0 ] || problems+=("$k: module load error")
+	if [ "$fail" -gt 0 ] && [ "$ended" = 1 ] && [ "$load_err" = 0 ]; then
+		problems+=("$k: $fail check(s) failed")
+	fi
+	if [ -f "$d/boot" ]; then
+		read -r _ secs <"$d/boot"
+		echo "[$k] $pass passed, $fail failed (guest ran $secs s)"
+	else
+		echo "[$k] $pass passed, $fail failed"
+	fi
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+done
+
+echo "qemu-test: ${kernels[*]} in $(($(date +%s) - start)) s"
+for p in "${problems[@]}"; do
+	echo "qemu-test: FAIL $p"
+done
+echo "qemu-test: $total_pass passed, $total_fail failed"
+[ ${#problems[@]} -eq 0 ] && [ "$total_fail" -eq 0 ]
