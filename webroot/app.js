@@ -367,8 +367,10 @@
         x: {
           time: true,
           // Always show the full window, even before it has filled up.
-          range: (u, min, max) => {
-            const end = max ?? Date.now() / 1000;
+          // The window ends at the newest point, or now before there is one.
+          range: () => {
+            const xs = chartData.x;
+            const end = xs.length ? xs[xs.length - 1] : Date.now() / 1000;
             return [end - CHART_SECONDS, end];
           },
         },

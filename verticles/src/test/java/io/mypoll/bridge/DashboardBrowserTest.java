@@ -36,6 +36,7 @@ class DashboardBrowserTest {
     private WebBridge web;
     private final List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ChromeDriver browser;
+    private long openedAt;
 
     @BeforeEach
     void open(Vertx vertx) throws Exception {
@@ -58,6 +59,7 @@ class DashboardBrowserTest {
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.get("http://127.0.0.1:" + web.http.port() + "/");
+        openedAt = System.currentTimeMillis();
     }
 
     @AfterEach
@@ -133,6 +135,8 @@ class DashboardBrowserTest {
         assertEquals(1, published.size(), "one manual event was published: " + published);
         assertTrue(published.get(0).contains("\"payload\":\"hello from chromium\""), published.get(0));
 
+        // A few seconds of chart for the people who look at the screenshot.
+        Thread.sleep(Math.max(0, 6_000 - (System.currentTimeMillis() - openedAt)));
         Path shot = Path.of("target", "dashboard.png");
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
 
