@@ -9,3 +9,5 @@ make -C driver/tools
 mvn -B -ntp verify "$@"
 # The kernel module in real kernels (6.1, 6.1 PREEMPT_RT, 6.12) under QEMU.
 scripts/qemu-test.sh
+# The whole bridge against the real module in a 6.1 guest, seen from the host.
+scripts/qemu-e2e.sh

@@ -41,10 +41,20 @@ final class EventBusBridge {
 
     private void onBridgeEvent(BridgeEvent event) {
         BridgeEventType type = event.type();
-        if (type == BridgeEventType.RECEIVE && event.socket().writeQueueFull()) {
-            dropped.increment();
-            event.complete(false);
-            return;
+        if (type == BridgeEventType.RECEIVE) {
+            boolean full;
+            try {
+                full = event.socket().writeQueueFull();
+            } catch (IllegalStateException closed) {
+                // The socket closed (ping timeout, client gone) before the bridge unregistered it.
+                event.complete(false);
+                return;
+            }
+            if (full) {
+                dropped.increment();
+                event.complete(false);
+                return;
+            }
         }
         if (type == BridgeEventType.SOCKET_CREATED) {
             sockets.incrementAndGet();
