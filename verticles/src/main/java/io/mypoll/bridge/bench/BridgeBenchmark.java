@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -150,21 +148,7 @@ public final class BridgeBenchmark {
             idle.put("java " + mode + " (5 s)", (after - before) + " (tid " + tid + ")");
 
             // (b) bursts, each consumed before the next
-            long start = System.nanoTime();
-            long base = consumer.received();
-            for (int i = 1; i <= bursts; i++) {
-                device.burst(burst);
-                long target = base + (long) i * burst;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (consumer.received() < target) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("burst " + i + " not consumed within 60 s");
-                    }
-                    // Sleep, not spin: a spinning thread would take a core from the bridge.
-                    LockSupport.parkNanos(100_000);
-                }
-            }
-            double secondsTaken = (consumer.lastReceivedNs() - start) / 1e9;
+            double secondsTaken = consumer.consumeBursts(device, burst, bursts);
             long total = (long) bursts * burst;
             String name = "java " + mode + ", event-bus consumer";
             if (consumer.gaps() != 0 || consumer.lost() != 0) {

@@ -10,8 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -105,7 +103,7 @@ public final class DeviceBenchmark {
             Thread.sleep(300);
             long gaps = consumer.gaps();
             long lost = consumer.lost();
-            double secondsTaken = bursts(device, consumer, burst, bursts);
+            double secondsTaken = consumer.consumeBursts(device, burst, bursts);
             long total = (long) bursts * burst;
             if (measured) {
                 System.out.printf(Locale.ROOT, "java %s burst events=%d lost=%d gaps=%d seconds=%.3f "
@@ -116,28 +114,6 @@ public final class DeviceBenchmark {
         } finally {
             vertx.close().await();
         }
-    }
-
-    /**
-     * Makes {@code bursts} bursts, each consumed completely before the next;
-     * returns the seconds from the first to the last event consumed.
-     */
-    private static double bursts(MypollDevice device, LatencyConsumer consumer, int burst, int bursts)
-            throws Exception {
-        long base = consumer.received();
-        long start = System.nanoTime();
-        for (int i = 1; i <= bursts; i++) {
-            device.burst(burst);
-            long target = base + (long) i * burst;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (consumer.received() < target) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("burst " + i + " not consumed within 60 s");
-                }
-                LockSupport.parkNanos(100_000);
-            }
-        }
-        return (consumer.lastReceivedNs() - start) / 1e9;
     }
 
     private static double us(Histogram h, double percentile) {

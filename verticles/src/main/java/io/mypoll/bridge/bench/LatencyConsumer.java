@@ -1,6 +1,10 @@
 package io.mypoll.bridge.bench;
 
 import io.mypoll.bridge.Addresses;
+import io.mypoll.driver.Device;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -71,5 +75,28 @@ final class LatencyConsumer extends VerticleBase {
 
     synchronized Histogram toRead() {
         return toReadNs.copy();
+    }
+
+    /**
+     * Makes {@code bursts} bursts of {@code burst} events on the device, each
+     * consumed here completely before the next; returns the seconds from the
+     * first burst to the last event consumed.
+     */
+    double consumeBursts(Device device, int burst, int bursts) throws IOException {
+        long base = received();
+        long start = System.nanoTime();
+        for (int i = 1; i <= bursts; i++) {
+            device.burst(burst);
+            long target = base + (long) i * burst;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (received() < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("burst " + i + " not consumed within 60 s");
+                }
+                // Sleep, not spin: a spinning thread would take a core from the bridge.
+                LockSupport.parkNanos(100_000);
+            }
+        }
+        return (lastReceivedNs() - start) / 1e9;
     }
 }
