@@ -31,16 +31,25 @@ final class OpenFds {
     }
 
     /**
-     * The fds open now that were not open at {@code before}. Other threads of
-     * the JVM may close fds meanwhile, so only new ones count as leaks.
+     * The fds open now that were not open at {@code before}, and still open a
+     * moment later. Other threads of the JVM open and close files of their own
+     * meanwhile (the JVM reads its cgroup limits, for one), and may close fds,
+     * so only new fds that stay open count as leaks.
      */
-    static Set<String> openedSince(Map<String, String> before) {
-        Set<String> leaked = new TreeSet<>();
+    static Set<String> openedSince(Map<String, String> before) throws InterruptedException {
+        Set<String> leaked = newSince(before);
+        Thread.sleep(100);
+        leaked.retainAll(newSince(before));
+        return leaked;
+    }
+
+    private static Set<String> newSince(Map<String, String> before) {
+        Set<String> opened = new TreeSet<>();
         snapshot().forEach((fd, target) -> {
             if (!target.equals(before.get(fd))) {
-                leaked.add(fd + " -> " + target);
+                opened.add(fd + " -> " + target);
             }
         });
-        return leaked;
+        return opened;
     }
 }
