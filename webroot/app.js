@@ -190,7 +190,7 @@
       const key = deviceKey(node, d.id);
       listed.add(key);
       const rec = devices.get(key) || { id: String(d.id), node, stats: null, statsAt: 0, intervalMs: 0 };
-      for (const f of ['type', 'path', 'mode', 'open', 'closedReason']) {
+      for (const f of ['type', 'path', 'mode', 'open', 'closedReason', 'online']) {
         if (d[f] !== undefined) rec[f] = d[f];
       }
       if (withStats) {
@@ -280,7 +280,9 @@
     for (const d of list) {
       const s = isFresh(d.statsAt, d.intervalMs) ? d.stats : null;
       const lat = (s && s.latencyUs) || {};
-      const state = d.open === true ? 'open'
+      // A device whose node left the cluster is offline, whatever it was before.
+      const state = d.online === false ? 'offline (node left)'
+        : d.open === true ? 'open'
         : d.open === false ? 'closed' + (d.closedReason ? `: ${d.closedReason}` : '') : '—';
       const cells = [
         d.id, d.node, d.type ?? '—', d.path ?? '—', d.mode ?? '—', state,
@@ -293,7 +295,7 @@
         s && s.lastSeq != null ? String(s.lastSeq) : '—',
       ];
       const tr = document.createElement('tr');
-      if (d.open === false) tr.className = 'closed';
+      if (d.open === false || d.online === false) tr.className = 'closed';
       else if (!s) tr.className = 'stale';
       cells.forEach((text, i) => {
         const td = tr.insertCell();

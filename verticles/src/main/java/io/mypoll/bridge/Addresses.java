@@ -7,6 +7,11 @@ public final class Addresses {
 
     /** Publish: one event per message. */
     public static final String EVENTS = "mypoll.events";
+    /**
+     * Publish, in a cluster: {"node", "nodeId", "device", "events": [event, ...]}, the events of one read of
+     * one device, for the other nodes, which publish each event on {@link #EVENTS} for their consumers.
+     */
+    public static final String EVENT_BATCHES = "mypoll.events.batch";
     /** Publish, once per status interval: per-device counters. */
     public static final String STATUS = "mypoll.status";
     /** Request/reply: the list of devices. */

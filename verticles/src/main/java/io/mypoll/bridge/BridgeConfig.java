@@ -16,7 +16,22 @@ import java.util.regex.Pattern;
 /** The bridge's settings, checked: every problem is a {@link ConfigException} naming its key. */
 public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, String httpHost,
                            int httpPort, long statusIntervalMs, boolean logEvents, List<DeviceConfig> devices,
-                           BridgeOptions bridge) {
+                           BridgeOptions bridge, ClusterOptions cluster) {
+
+    /**
+     * Clustering with Hazelcast. Empty {@code members} and {@code interfaces}
+     * keep what the Hazelcast file says.
+     *
+     * @param configFile a Hazelcast XML file, or null for the built-in conf/cluster.xml
+     * @param host the event bus's bind address for other nodes
+     * @param port the event bus's port, 0 for any free one
+     * @param publicHost the address other nodes connect to, when not {@code host} (NAT, containers)
+     * @param failureTimeoutSeconds how long a silent member stays in the cluster (Hazelcast's heartbeat timeout)
+     */
+    public record ClusterOptions(boolean enabled, String name, String configFile, String host, int port,
+                                 String publicHost, List<String> members, List<String> interfaces,
+                                 int failureTimeoutSeconds) {
+    }
 
     /**
      * The SockJS bridge and REST API. Origins other than the page's own must be listed to be let in.
@@ -65,7 +80,46 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             throw new ConfigException("logEvents", "must be true or false, not " + logEvents);
         }
         return new BridgeConfig(node, notify, signalName, signal, host, port, statusIntervalMs, (Boolean) logEvents,
-                devices(json), bridge(http, object(json, "bridge")));
+                devices(json), bridge(http, object(json, "bridge")), cluster(object(json, "cluster")));
+    }
+
+    private static ClusterOptions cluster(JsonObject json) {
+        Object enabled = json.getValue("enabled", false);
+        if (!(enabled instanceof Boolean)) {
+            throw new ConfigException("cluster.enabled", "must be true or false, not " + enabled);
+        }
+        String name = string(json, "cluster.name", "name", "mypoll");
+        if (name.isBlank()) {
+            throw new ConfigException("cluster.name", "must not be empty");
+        }
+        String configFile = string(json, "cluster.configFile", "configFile", null);
+        String host = string(json, "cluster.host", "host", "127.0.0.1");
+        int port = (int) number(json, "cluster.port", "port", 0, 0, 65535);
+        String publicHost = string(json, "cluster.publicHost", "publicHost", null);
+        long failure = number(json, "cluster.failureTimeoutSeconds", "failureTimeoutSeconds", 20, 2, 600);
+        return new ClusterOptions((Boolean) enabled, name, configFile == null || configFile.isBlank() ? null
+                : configFile, host, port, publicHost == null || publicHost.isBlank() ? null : publicHost,
+                addresses(json, "cluster.members", "members"), addresses(json, "cluster.interfaces", "interfaces"),
+                (int) failure);
+    }
+
+    /** A list of addresses, as a JSON list or one comma-separated string (handy in environment variables). */
+    private static List<String> addresses(JsonObject json, String fullKey, String key) {
+        Object value = json.getValue(key, new JsonArray());
+        List<String> list = new ArrayList<>();
+        if (value instanceof String text) {
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    list.add(part.trim());
+                }
+            }
+        } else if (value instanceof JsonArray array && array.stream().allMatch(o -> o instanceof String)) {
+            array.forEach(o -> list.add(((String) o).trim()));
+        } else {
+            throw new ConfigException(fullKey, "must be a list of addresses such as [\"192.168.1.10\"] or "
+                    + "\"192.168.1.10,192.168.1.11\", not " + value);
+        }
+        return List.copyOf(list);
     }
 
     private static BridgeOptions bridge(JsonObject http, JsonObject bridge) {

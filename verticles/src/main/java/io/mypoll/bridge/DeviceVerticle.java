@@ -7,6 +7,7 @@ import io.mypoll.driver.DeviceListener;
 import io.mypoll.driver.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class DeviceVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(DeviceVerticle.class.getName());
     static final int MAX_BATCHES_IN_FLIGHT = 64;
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private final BridgeConfig config;
     private final List<Device> opened;
@@ -43,6 +45,9 @@ public final class DeviceVerticle extends VerticleBase {
     private volatile boolean stopping;
     private EventLoop loop;
     private EventJson eventJson;
+    private DeviceDirectory directory;
+    /** {"node", "nodeId"} of this node's event batches; null when not clustered. */
+    private JsonObject batchHeader;
     private long statusTimer = -1;
 
     /** Serves the devices of {@code config.devices()}, opening them on start. */
@@ -60,44 +65,98 @@ public final class DeviceVerticle extends VerticleBase {
     }
 
     @Override
-    public Future<?> start() throws Exception {
+    public Future<?> start() {
         eventJson = new EventJson(config.node());
-        try {
-            if (opened != null) {
-                opened.forEach(device -> devices.put(device.id(), new OpenDevice(device)));
-            } else {
-                for (DeviceConfig dc : config.devices()) {
-                    Device device = DeviceOpener.open(dc);
-                    devices.put(device.id(), new OpenDevice(device));
-                }
+        directory = new DeviceDirectory(vertx);
+        if (directory.clustered()) {
+            batchHeader = new JsonObject().put("node", config.node()).put("nodeId", directory.selfId());
+        }
+        return claimIds().compose(v -> {
+            try {
+                openAndRun();
+            } catch (RuntimeException | IOException e) {
+                closeAll();
+                return releaseIds().transform(ignored -> Future.failedFuture(e));
             }
-            loop = new EventLoop("mypoll-loop", config.notifyMode(), config.signal(), new Listener()).start();
+            EventBus bus = vertx.eventBus();
             for (OpenDevice d : devices.values()) {
-                loop.add(d.device).join();
-                LOG.log(System.Logger.Level.INFO, "device {0}: {1}, notify {2}{3}", d.id(),
-                        d.device.kind().equals(d.device.path()) ? d.device.kind()
-                                : d.device.kind() + " " + d.device.path(),
-                        config.notifyMode().label(),
-                        config.notifyMode() == io.mypoll.driver.NotifyMode.SIGIO ? " (" + config.signalName() + ")" : "");
+                consumers.add(bus.consumer(Addresses.trigger(d.id()), new TriggerHandler(d)));
+                consumers.add(bus.consumer(Addresses.control(d.id()), new ControlHandler(d)));
             }
-        } catch (RuntimeException | IOException e) {
-            closeAll();
-            return Future.failedFuture(e);
+            statusTimer = vertx.setPeriodic(config.statusIntervalMs(), id -> publishStatus());
+            return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                    .compose(all -> Future.all(devices.values().stream().map(d -> directory.update(describe(d)))
+                            .toList()));
+        });
+    }
+
+    /** The device ids, taken in the cluster's directory before anything is opened. */
+    private Future<?> claimIds() {
+        List<Future<Void>> claims = new ArrayList<>();
+        if (opened != null) {
+            for (Device device : opened) {
+                claims.add(directory.claim("devices", new JsonObject().put("id", device.id())
+                        .put("node", config.node()).put("open", false)));
+            }
+        } else {
+            for (int i = 0; i < config.devices().size(); i++) {
+                DeviceConfig dc = config.devices().get(i);
+                claims.add(directory.claim("devices[" + i + "].id", new JsonObject().put("id", dc.id())
+                        .put("node", config.node()).put("type", dc.type()).put("path", dc.path())
+                        .put("open", false)));
+            }
         }
-        EventBus bus = vertx.eventBus();
+        return Future.all(claims);
+    }
+
+    private Future<?> releaseIds() {
+        List<String> ids = opened != null ? opened.stream().map(Device::id).toList()
+                : config.devices().stream().map(DeviceConfig::id).toList();
+        return Future.join(ids.stream().map(directory::release).toList());
+    }
+
+    private void openAndRun() throws IOException {
+        if (opened != null) {
+            opened.forEach(device -> devices.put(device.id(), new OpenDevice(device)));
+        } else {
+            for (DeviceConfig dc : config.devices()) {
+                Device device = DeviceOpener.open(dc);
+                devices.put(device.id(), new OpenDevice(device));
+            }
+        }
+        loop = new EventLoop("mypoll-loop", config.notifyMode(), config.signal(), new Listener()).start();
         for (OpenDevice d : devices.values()) {
-            consumers.add(bus.consumer(Addresses.trigger(d.id()), new TriggerHandler(d)));
-            consumers.add(bus.consumer(Addresses.control(d.id()), new ControlHandler(d)));
+            loop.add(d.device).join();
+            LOG.log(System.Logger.Level.INFO, "device {0}: {1}, notify {2}{3}", d.id(),
+                    d.device.kind().equals(d.device.path()) ? d.device.kind()
+                            : d.device.kind() + " " + d.device.path(),
+                    config.notifyMode().label(),
+                    config.notifyMode() == io.mypoll.driver.NotifyMode.SIGIO ? " (" + config.signalName() + ")" : "");
         }
-        consumers.add(bus.consumer(Addresses.DEVICES, message -> message.reply(describeDevices())));
-        statusTimer = vertx.setPeriodic(config.statusIntervalMs(), id -> publishStatus());
-        return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     }
 
     @Override
     public Future<?> stop() {
+        publishStopped();
         closeAll();
-        return Future.succeededFuture();
+        return releaseIds();
+    }
+
+    /**
+     * The last status of a node that stops: its devices offline. Other nodes'
+     * dashboards show them so at once, as they do for a node that died.
+     */
+    private void publishStopped() {
+        JsonArray list = new JsonArray();
+        for (OpenDevice d : devices.values()) {
+            list.add(describe(d).put("online", false).put("open", false).put("closedReason", "node stopped"));
+        }
+        vertx.eventBus().publish(Addresses.STATUS, new JsonObject()
+                .put("node", config.node())
+                .put("nodeId", directory.selfId())
+                .put("online", false)
+                .put("time", Instant.now().toString())
+                .put("devices", list));
     }
 
     private void closeAll() {
@@ -111,25 +170,38 @@ public final class DeviceVerticle extends VerticleBase {
         devices.values().forEach(d -> d.device.close());
     }
 
-    private JsonArray describeDevices() {
-        JsonArray list = new JsonArray();
-        devices.values().forEach(d -> list.add(d.describe(config.node(), config.notifyMode().label())));
-        return list;
+    private JsonObject describe(OpenDevice d) {
+        return d.describe(config.node(), config.notifyMode().label());
     }
 
+    /**
+     * Each event goes to this node's consumers; in a cluster, the batch goes
+     * to the other nodes as one message (see {@link EventRelay}).
+     */
     private void publish(OpenDevice target, List<DeviceEvent> batch) {
         EventBus bus = vertx.eventBus();
         eventJson.startBatch();
+        JsonArray forOtherNodes = batchHeader == null ? null : new JsonArray(new ArrayList<>(batch.size()));
         for (DeviceEvent event : batch) {
             target.counters.record(event);
-            bus.publish(Addresses.EVENTS, eventJson.encode(target.id(), event));
+            JsonObject json = eventJson.encode(target.id(), event);
+            if (forOtherNodes == null) {
+                bus.publish(Addresses.EVENTS, json);
+            } else {
+                bus.publish(Addresses.EVENTS, json, LOCAL);
+                forOtherNodes.add(json);
+            }
+        }
+        if (forOtherNodes != null) {
+            bus.publish(Addresses.EVENT_BATCHES, batchHeader.copy().put("device", target.id())
+                    .put("events", forOtherNodes));
         }
     }
 
     private void publishStatus() {
         JsonArray list = new JsonArray();
         for (OpenDevice d : devices.values()) {
-            JsonObject entry = d.describe(config.node(), config.notifyMode().label()).mergeIn(d.counters.snapshot());
+            JsonObject entry = describe(d).put("online", true).mergeIn(d.counters.snapshot());
             if (d.open) {
                 try {
                     var s = d.device.stats();
@@ -145,6 +217,7 @@ public final class DeviceVerticle extends VerticleBase {
         }
         vertx.eventBus().publish(Addresses.STATUS, new JsonObject()
                 .put("node", config.node())
+                .put("online", true)
                 .put("time", Instant.now().toString())
                 .put("intervalMs", config.statusIntervalMs())
                 .put("devices", list));
@@ -184,6 +257,7 @@ public final class DeviceVerticle extends VerticleBase {
                     target.open = false;
                     target.closedReason = reason;
                     LOG.log(System.Logger.Level.WARNING, "device {0} closed: {1}", device.id(), reason);
+                    directory.update(describe(target));
                 }
             });
         }

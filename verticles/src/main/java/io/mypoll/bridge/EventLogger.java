@@ -10,13 +10,17 @@ import java.util.TreeMap;
 /**
  * An example consumer: a verticle of its own that listens on
  * {@code mypoll.events}, logs every MANUAL event, and logs one summary line a
- * second. Copy it to start a consumer of your own.
+ * second with the events per device and type, and the seq gaps seen so far.
+ * In a cluster it sees the devices of every node. Copy it to start a consumer
+ * of your own.
  */
 public final class EventLogger extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(EventLogger.class.getName());
 
     /** Events per device and type since the last summary. */
     private final Map<String, Map<String, Long>> counts = new TreeMap<>();
+    /** Per device: the last seq seen and the gaps since the start. */
+    private final Map<String, long[]> sequence = new TreeMap<>();
     private MessageConsumer<JsonObject> consumer;
 
     @Override
@@ -26,6 +30,13 @@ public final class EventLogger extends VerticleBase {
             String device = event.getString("device");
             String type = event.getString("type");
             counts.computeIfAbsent(device, k -> new TreeMap<>()).merge(type, 1L, Long::sum);
+            long[] seen = sequence.computeIfAbsent(device, k -> new long[2]);
+            long seq = event.getLong("seq");
+            // A seq below the last one is a device that started again (its node restarted), not a gap.
+            if (seen[0] != 0 && seq > seen[0] + 1) {
+                seen[1]++;
+            }
+            seen[0] = seq;
             if ("manual".equals(type)) {
                 LOG.log(System.Logger.Level.INFO, "manual event on {0}: seq {1}, payload \"{2}\", {3} us",
                         device, event.getLong("seq"), event.getString("payload"), event.getDouble("latencyUs"));
@@ -45,7 +56,9 @@ public final class EventLogger extends VerticleBase {
         StringBuilder line = new StringBuilder("events in the last second:");
         counts.forEach((device, byType) -> {
             long total = byType.values().stream().mapToLong(Long::longValue).sum();
-            line.append(' ').append(device).append('=').append(total).append(' ').append(byType);
+            long[] seen = sequence.get(device);
+            line.append(' ').append(device).append('=').append(total).append(' ').append(byType)
+                    .append(" seq=").append(seen[0]).append(" gaps=").append(seen[1]);
         });
         LOG.log(System.Logger.Level.INFO, line.toString());
         counts.clear();

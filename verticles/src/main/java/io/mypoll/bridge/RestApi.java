@@ -2,6 +2,7 @@ package io.mypoll.bridge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -21,6 +22,7 @@ final class RestApi {
     private static final long MAX_BODY_BYTES = 4096;
     private final Vertx vertx;
     private final BridgeConfig config;
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
     private final StatusCache status;
 
     RestApi(Vertx vertx, BridgeConfig config, StatusCache status) {
@@ -50,9 +52,13 @@ final class RestApi {
                 + ctx.request().method() + " " + ctx.request().path()));
     }
 
-    /** Every device of the bus; none when no device verticle runs. */
+    /**
+     * Every device of the bus; none when no device verticle runs. Asked of this
+     * node's directory: in a cluster a request could go to any node's, and one
+     * that has just died would answer nothing until the request timed out.
+     */
     Future<JsonArray> devices() {
-        return vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null)
+        return vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null, LOCAL)
                 .map(m -> m.body())
                 .recover(e -> e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
                         ? Future.succeededFuture(new JsonArray()) : Future.failedFuture(e));
@@ -78,9 +84,16 @@ final class RestApi {
             return;
         }
         JsonObject body = jsonBody(ctx, "{\"periodMs\": number}");
-        if (body != null) {
-            forward(ctx, Addresses.control(ctx.pathParam("id")), body);
+        if (body == null) {
+            return;
         }
+        // Only the period: this resource is not the way to make bursts.
+        Object periodMs = body.getValue("periodMs");
+        if (periodMs == null) {
+            error(ctx, 400, "periodMs: missing, expected {\"periodMs\": number}");
+            return;
+        }
+        forward(ctx, Addresses.control(ctx.pathParam("id")), new JsonObject().put("periodMs", periodMs));
     }
 
     private void forward(RoutingContext ctx, String address, JsonObject body) {
@@ -95,13 +108,16 @@ final class RestApi {
         });
     }
 
+    /** This node's health: its own configured devices, not those of other nodes of a cluster. */
     private void health(RoutingContext ctx) {
+        String self = new DeviceDirectory(vertx).selfId();
         devices().onComplete(ar -> {
             if (ar.failed()) {
                 json(ctx, 503, new JsonObject().put("status", "unavailable").put("reason", ar.cause().getMessage()));
                 return;
             }
-            JsonArray devices = ar.result();
+            JsonArray devices = new JsonArray(ar.result().stream()
+                    .filter(o -> self.equals(((JsonObject) o).getString("nodeId"))).toList());
             for (int i = 0; i < devices.size(); i++) {
                 JsonObject d = devices.getJsonObject(i);
                 if (!d.getBoolean("open", false)) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mypoll.driver.NotifyMode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BridgeConfigTest {
@@ -31,6 +32,38 @@ class BridgeConfigTest {
         assertEquals(1, config.devices().size());
         assertEquals("auto", config.devices().get(0).type());
         assertEquals("/dev/mypoll", config.devices().get(0).path());
+    }
+
+    @Test
+    void clusteringIsOffAndOnLoopbackByDefault() throws Exception {
+        JsonObject defaults;
+        try (var in = getClass().getResourceAsStream("/conf/config.json")) {
+            defaults = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        BridgeConfig.ClusterOptions cluster = BridgeConfig.from(defaults).cluster();
+        assertEquals(new BridgeConfig.ClusterOptions(false, "mypoll", null, "127.0.0.1", 0, null, List.of(), List.of(),
+                20), cluster);
+    }
+
+    @Test
+    void clusterMembersAreAListOrOneCommaSeparatedString() {
+        List<String> expected = List.of("10.0.0.1", "10.0.0.2:5701");
+        assertEquals(expected, BridgeConfig.from(new JsonObject().put("cluster", new JsonObject()
+                .put("members", new JsonArray().add("10.0.0.1").add("10.0.0.2:5701")))).cluster().members());
+        assertEquals(expected, BridgeConfig.from(new JsonObject().put("cluster", new JsonObject()
+                .put("members", " 10.0.0.1, 10.0.0.2:5701,"))).cluster().members());
+    }
+
+    @Test
+    void aBadClusterSettingNamesTheKey() {
+        assertEquals("cluster.enabled: must be true or false, not yes",
+                problem(new JsonObject().put("cluster", new JsonObject().put("enabled", "yes"))));
+        assertTrue(problem(new JsonObject().put("cluster", new JsonObject().put("members", 5)))
+                .startsWith("cluster.members: must be a list of addresses"));
+        assertEquals("cluster.failureTimeoutSeconds: must be from 2 to 600, not 1",
+                problem(new JsonObject().put("cluster", new JsonObject().put("failureTimeoutSeconds", 1))));
+        assertEquals("cluster.port: must be from 0 to 65535, not 70000",
+                problem(new JsonObject().put("cluster", new JsonObject().put("port", 70000))));
     }
 
     @Test

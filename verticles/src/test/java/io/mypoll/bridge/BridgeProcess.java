@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,12 +20,15 @@ final class BridgeProcess implements AutoCloseable {
     final List<String> lines = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
 
-    BridgeProcess(Path dir, String config) throws IOException {
+    /** Starts {@code Main -conf DIR/config.json ARGS...} in {@code dir}. */
+    BridgeProcess(Path dir, String config, String... args) throws IOException {
         Path conf = dir.resolve("config.json");
         Files.writeString(conf, config);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "-conf", conf.toString())
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "-conf", conf.toString()));
+        command.addAll(List.of(args));
+        process = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .start();

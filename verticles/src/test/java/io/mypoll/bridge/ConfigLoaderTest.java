@@ -50,6 +50,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyClusterSettingCanBeOverriddenBySystemProperty(Vertx vertx) {
+        System.setProperty("mypoll.cluster.enabled", "true");
+        System.setProperty("mypoll.cluster.members", "10.0.0.1,10.0.0.2");
+        try {
+            BridgeConfig.ClusterOptions cluster = BridgeConfig.from(ConfigLoader.load(vertx, null).await()).cluster();
+            assertTrue(cluster.enabled());
+            assertEquals(List.of("10.0.0.1", "10.0.0.2"), cluster.members());
+        } finally {
+            System.clearProperty("mypoll.cluster.enabled");
+            System.clearProperty("mypoll.cluster.members");
+        }
+    }
+
+    @Test
+    void clusterSettingsHaveEnvironmentNames() {
+        assertEquals("MYPOLL_CLUSTER_MEMBERS", ConfigLoader.envName("cluster.members"));
+        assertEquals("MYPOLL_CLUSTER_FAILURE_TIMEOUT_SECONDS", ConfigLoader.envName("cluster.failureTimeoutSeconds"));
+    }
+
+    @Test
     void aMissingConfFileIsNamed(Vertx vertx) {
         Throwable e = ConfigLoader.load(vertx, "/nonexistent/x.json")
                 .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();

@@ -145,4 +145,20 @@ class DashboardBrowserTest {
                 .collect(Collectors.toList());
         assertTrue(errors.isEmpty(), "console errors: " + errors);
     }
+
+    @Test
+    void aDeviceWhoseNodeLeftTheClusterIsShownOffline(Vertx vertx) throws Exception {
+        waitFor("the connection", () -> "connected".equals(browser.findElement(By.id("connection")).getText()));
+        // What DirectoryVerticle publishes on this node when another node leaves the cluster.
+        io.vertx.core.json.JsonObject gone = new io.vertx.core.json.JsonObject().put("id", "far").put("node", "gone")
+                .put("type", "emulator").put("mode", "sigio").put("open", true).put("online", false);
+        vertx.eventBus().publish(Addresses.STATUS, new io.vertx.core.json.JsonObject().put("node", "gone")
+                .put("nodeId", "a-member-id").put("online", false).put("time", java.time.Instant.now().toString())
+                .put("devices", new io.vertx.core.json.JsonArray().add(gone)));
+        // Read in one script run: the page redraws the table between WebDriver calls.
+        waitFor("the offline row", () -> ((String) browser.executeScript(
+                "return Array.from(document.querySelectorAll('#devices tbody tr'))"
+                        + ".map(tr => Array.from(tr.cells).map(td => td.textContent).join('|')).join('\\n');"))
+                .lines().anyMatch(row -> row.startsWith("far|gone|") && row.contains("|offline (node left)|")));
+    }
 }

@@ -2,6 +2,7 @@ package io.mypoll.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -133,6 +134,43 @@ class DeviceVerticleTest {
         assertEquals(400, e.failureCode());
         assertTrue(e.getMessage().startsWith("periodMs: must be a number"), e.getMessage());
         assertEquals(0, bridge.devices.get(0).periodUs());
+    }
+
+    @Test
+    void controlBurstMakesThatManyBurstEventsInOrder(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("poll");
+        JsonObject reply = bridge.request(Addresses.control("d"), new JsonObject().put("burst", 500));
+        assertEquals(500, reply.getInteger("burst"), reply.encode());
+        long first = bridge.nextEvent("burst", 2_000).getLong("seq");
+        for (int i = 1; i < 500; i++) {
+            JsonObject e = bridge.nextEvent(2_000);
+            assertEquals("burst", e.getString("type"));
+            assertEquals(first + i, e.getLong("seq"));
+        }
+        assertNull(bridge.events.poll(200, TimeUnit.MILLISECONDS), "no more than 500");
+    }
+
+    @Test
+    void aBadBurstCountIsRefusedAndNothingIsMade(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        for (Object count : new Object[] {0, 1.5, "many", (1 << 20) + 1}) {
+            ReplyException e = bridge.failure(Addresses.control("d"), new JsonObject().put("burst", count));
+            assertEquals(400, e.failureCode());
+            assertTrue(e.getMessage().startsWith("burst: must be a whole number from 1 to 1048576"), e.getMessage());
+        }
+        ReplyException both = bridge.failure(Addresses.control("d"),
+                new JsonObject().put("burst", 0).put("periodMs", 5));
+        assertEquals(400, both.failureCode());
+        assertEquals(0, bridge.devices.get(0).periodUs(), "the valid period of a bad request is not applied");
+        assertNull(bridge.events.poll(300, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aControlRequestWithNeitherPeriodNorBurstIsRefused(Vertx vertx) throws Exception {
+        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        ReplyException e = bridge.failure(Addresses.control("d"), new JsonObject().put("period", 5));
+        assertEquals(400, e.failureCode());
+        assertEquals("expected {\"periodMs\": number} or {\"burst\": count}, not {\"period\":5}", e.getMessage());
     }
 
     @Test

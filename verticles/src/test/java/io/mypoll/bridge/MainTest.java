@@ -19,8 +19,9 @@ class MainTest {
         return "{\"http\": {\"port\": 0}, \"devices\": [" + EMULATOR + "]" + extra + "}";
     }
 
-    private static void assertStopsWithOneLine(Path dir, String config, String expected) throws Exception {
-        try (BridgeProcess bridge = new BridgeProcess(dir, config)) {
+    private static void assertStopsWithOneLine(Path dir, String config, String expected, String... args)
+            throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, config, args)) {
             assertEquals(2, bridge.waitForExit(20_000), String.join("\n", bridge.lines));
             assertTrue(bridge.lines.contains("mypoll-bridge: " + expected),
                     "expected the line 'mypoll-bridge: " + expected + "' in:\n" + String.join("\n", bridge.lines));
@@ -48,6 +49,12 @@ class MainTest {
             assertStopsWithOneLine(dir, "{\"http\": {\"port\": " + port + "}, \"devices\": [" + EMULATOR + "]}",
                     "http.port: 127.0.0.1:" + port + " is already in use");
         }
+    }
+
+    @Test
+    void withClusterAMissingHazelcastFileStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, config(", \"cluster\": {\"configFile\": \"/nonexistent/cluster.xml\"}"),
+                "cluster.configFile: cannot read /nonexistent/cluster.xml: no such file", "--cluster");
     }
 
     @Test

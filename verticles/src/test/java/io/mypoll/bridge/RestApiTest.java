@@ -119,6 +119,17 @@ class RestApiTest {
     }
 
     @Test
+    void periodTakesOnlyThePeriodNotABurst(Vertx vertx) throws Exception {
+        WebBridge web = new WebBridge(vertx, true, 0);
+        assertError(web.call(PUT, "/api/devices/d/period", JSON, "{\"burst\": 5}"), 400,
+                "periodMs: missing, expected {\"periodMs\": number}");
+        Response r = web.call(PUT, "/api/devices/d/period", JSON, "{\"periodMs\": 0, \"burst\": 5}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals(null, r.json().getValue("burst"), r.body());
+        assertEquals(0, web.device.stats().generated(), "no event made");
+    }
+
+    @Test
     void healthIs200WhileEveryDeviceIsOpenAnd503After(Vertx vertx) throws Exception {
         WebBridge web = new WebBridge(vertx, false, 0);
         Response ok = web.call(GET, "/health", null, null);

@@ -37,6 +37,7 @@ final class TestBridge {
 
     TestBridge start(String notify) {
         vertx.deployVerticle(new CollectingConsumer(events, statuses)).await();
+        vertx.deployVerticle(new DirectoryVerticle()).await();
         deployment = vertx.deployVerticle(new DeviceVerticle(config(notify), new ArrayList<Device>(devices)),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
         return this;

@@ -35,6 +35,7 @@ final class WebBridge {
                 .put("bridge", new JsonObject().put("allowControl", allowControl))
                 .put("devices", new JsonArray().add(new JsonObject().put("id", "d").put("type", "emulator"))));
         device = new EmulatedDevice("d", periodUs, 1 << 16);
+        vertx.deployVerticle(new DirectoryVerticle()).await();
         vertx.deployVerticle(new DeviceVerticle(config, List.<Device>of(device)),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
         http = new HttpVerticle(config);

@@ -9,7 +9,6 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -59,7 +56,7 @@ public final class BridgeBenchmark {
     }
 
     private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "%s%n", machine());
+        System.out.printf(Locale.ROOT, "%s%n", CReference.machine());
         System.out.printf(Locale.ROOT, "paced: %d events/s for %d s (first 2 s not counted); burst: %d x %d events%n%n",
                 rateHz, seconds, bursts, burst);
         List<Row> rows = new ArrayList<>();
@@ -67,18 +64,10 @@ public final class BridgeBenchmark {
         Map<String, String> idle = new LinkedHashMap<>();
 
         System.out.println("running the C reference ...");
-        String c = runC();
-        Matcher paced = Pattern.compile("paced rate_hz=\\d+ events=(\\d+) gaps=(\\d+) latency_us p50=([\\d.]+) "
-                + "p99=([\\d.]+) p999=([\\d.]+)").matcher(c);
-        Matcher burstLine = Pattern.compile("burst events=(\\d+) lost=(\\d+) seconds=[\\d.]+ events_per_s=(\\d+)")
-                .matcher(c);
-        if (!paced.find() || !burstLine.find()) {
-            throw new IllegalStateException("unexpected output of " + cTool + ":\n" + c);
-        }
-        Row cRow = new Row("C reference, read", Double.parseDouble(paced.group(3)), Double.parseDouble(paced.group(4)),
-                Double.parseDouble(paced.group(5)), Long.parseLong(paced.group(1)), Long.parseLong(paced.group(2)));
+        CReference.Result c = CReference.run(cTool, rateHz, seconds, burst, bursts);
+        Row cRow = new Row("C reference, read", c.p50Us(), c.p99Us(), c.p999Us(), c.samples(), c.gaps());
         rows.add(cRow);
-        throughput.put("C reference, reader", Double.parseDouble(burstLine.group(3)));
+        throughput.put("C reference, reader", c.burstEventsPerS());
 
         for (String mode : List.of("sigio", "poll")) {
             System.out.println("running the bridge, notify " + mode + " ...");
@@ -103,17 +92,6 @@ public final class BridgeBenchmark {
         System.out.println();
         System.out.println("idle loop thread (timer off), voluntary context switches:");
         idle.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-32s %s%n", k, v));
-    }
-
-    private String runC() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cTool, "--bench", "--emulate", "--rate", String.valueOf(rateHz), "--seconds",
-                String.valueOf(seconds), "--burst", String.valueOf(burst), "--bursts", String.valueOf(bursts))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(cTool + " failed:\n" + out);
-        }
-        return out;
     }
 
     private void runJava(String mode, List<Row> rows, Map<String, Double> throughput, Map<String, String> idle)
@@ -148,7 +126,7 @@ public final class BridgeBenchmark {
             idle.put("java " + mode + " (5 s)", (after - before) + " (tid " + tid + ")");
 
             // (b) bursts, each consumed before the next
-            double secondsTaken = consumer.consumeBursts(device, burst, bursts);
+            double secondsTaken = consumer.consumeBursts(device::burst, burst, bursts);
             long total = (long) bursts * burst;
             String name = "java " + mode + ", event-bus consumer";
             if (consumer.gaps() != 0 || consumer.lost() != 0) {
@@ -184,22 +162,5 @@ public final class BridgeBenchmark {
             }
         }
         throw new IllegalStateException("no voluntary_ctxt_switches for " + tid);
-    }
-
-    private static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            // keep "unknown CPU"
-        }
-        return String.format(Locale.ROOT, "machine: %s, %d cores, Linux %s, Java %s", cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
-                System.getProperty("java.version"));
     }
 }

@@ -103,7 +103,7 @@ public final class DeviceBenchmark {
             Thread.sleep(300);
             long gaps = consumer.gaps();
             long lost = consumer.lost();
-            double secondsTaken = consumer.consumeBursts(device, burst, bursts);
+            double secondsTaken = consumer.consumeBursts(device::burst, burst, bursts);
             long total = (long) bursts * burst;
             if (measured) {
                 System.out.printf(Locale.ROOT, "java %s burst events=%d lost=%d gaps=%d seconds=%.3f "

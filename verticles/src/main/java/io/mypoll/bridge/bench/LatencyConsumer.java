@@ -1,8 +1,6 @@
 package io.mypoll.bridge.bench;
 
 import io.mypoll.bridge.Addresses;
-import io.mypoll.driver.Device;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import io.vertx.core.Future;
@@ -77,12 +75,17 @@ final class LatencyConsumer extends VerticleBase {
         return toReadNs.copy();
     }
 
+    /** What makes a burst: the device itself, or a control request to the node that has it. */
+    interface BurstSource {
+        void burst(int count) throws Exception;
+    }
+
     /**
-     * Makes {@code bursts} bursts of {@code burst} events on the device, each
-     * consumed here completely before the next; returns the seconds from the
-     * first burst to the last event consumed.
+     * Makes {@code bursts} bursts of {@code burst} events, each consumed here
+     * completely before the next; returns the seconds from the first burst to
+     * the last event consumed.
      */
-    double consumeBursts(Device device, int burst, int bursts) throws IOException {
+    double consumeBursts(BurstSource device, int burst, int bursts) throws Exception {
         long base = received();
         long start = System.nanoTime();
         for (int i = 1; i <= bursts; i++) {

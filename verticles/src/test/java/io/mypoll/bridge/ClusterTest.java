@@ -1,0 +1,323 @@
+package io.mypoll.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mypoll.bridge.WebBridge.BridgeSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three bridges in three JVMs on loopback, clustered with Hazelcast: node1
+ * and node2 each serve an emulated device at 100 events/s, node3 has no
+ * device and serves HTTP. The last tests kill node1, start it again, stop it,
+ * then freeze node2.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+    private static final Pattern SERVING = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
+    /** Test setting: a killed member leaves the cluster after 5 s of silence. */
+    private static final int FAILURE_TIMEOUT_S = 5;
+
+    @TempDir
+    static Path dir;
+    private static String clusterName;
+    private static final Map<String, BridgeProcess> nodes = new HashMap<>();
+    private static final Map<String, List<String>> outputs = new java.util.TreeMap<>();
+    private static Vertx vertx;
+    private static HttpClient http;
+    private static int httpPort;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        // A cluster of this test only, whatever else runs on this machine.
+        clusterName = "mypoll-test-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        start("node1", "dev1");
+        start("node2", "dev2");
+        BridgeProcess node3 = start("node3", null);
+        Matcher m = SERVING.matcher(node3.await(l -> SERVING.matcher(l).find(), 60_000));
+        assertTrue(m.find());
+        httpPort = Integer.parseInt(m.group(1));
+        for (String n : List.of("node1", "node2")) {
+            nodes.get(n).await(l -> l.contains("serving http://"), 60_000);
+        }
+        vertx = Vertx.vertx();
+        http = vertx.createHttpClient();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        nodes.values().forEach(BridgeProcess::close);
+        // Each node's output, for a look after a failure.
+        for (Map.Entry<String, List<String>> output : outputs.entrySet()) {
+            Files.write(Path.of("target", "cluster-" + output.getKey() + ".log"), output.getValue());
+        }
+        if (vertx != null) {
+            vertx.close().await();
+        }
+    }
+
+    private static String config(String node, String device) {
+        JsonObject config = new JsonObject()
+                .put("node", node)
+                .put("logEvents", device == null)
+                .put("statusIntervalMs", 500)
+                .put("http", new JsonObject().put("port", 0))
+                .put("bridge", new JsonObject().put("pingTimeoutMs", 600_000))
+                .put("cluster", new JsonObject().put("enabled", true).put("name", clusterName)
+                        .put("failureTimeoutSeconds", FAILURE_TIMEOUT_S))
+                .put("devices", device == null ? new JsonArray() : new JsonArray().add(new JsonObject()
+                        .put("id", device).put("type", "emulator").put("periodMs", 10)));
+        return config.encodePrettily();
+    }
+
+    private static BridgeProcess start(String node, String device) throws Exception {
+        Path nodeDir = Files.createDirectories(dir.resolve(node + "-" + System.nanoTime()));
+        BridgeProcess process = new BridgeProcess(nodeDir, config(node, device));
+        nodes.put(node, process);
+        outputs.put(node + "-" + outputs.size(), process.lines);
+        return process;
+    }
+
+    private static JsonArray devices() {
+        return http.request(new RequestOptions().setHost("127.0.0.1").setPort(httpPort).setURI("/api/devices"))
+                .compose(req -> req.send()).compose(resp -> resp.body().map(Buffer::toJsonArray)).await();
+    }
+
+    private static JsonObject device(String id) {
+        for (Object o : devices()) {
+            if (id.equals(((JsonObject) o).getString("id"))) {
+                return (JsonObject) o;
+            }
+        }
+        return null;
+    }
+
+    private static BridgeSocket socket() {
+        BridgeSocket socket = new BridgeSocket(vertx.createWebSocketClient()
+                .connect(httpPort, "127.0.0.1", "/eventbus/websocket").await());
+        socket.register(Addresses.EVENTS);
+        return socket;
+    }
+
+    /** The events that arrive within {@code ms}, per device. */
+    private static Map<String, List<JsonObject>> collect(BridgeSocket socket, long ms) throws InterruptedException {
+        Map<String, List<JsonObject>> byDevice = new HashMap<>();
+        long deadline = System.currentTimeMillis() + ms;
+        while (System.currentTimeMillis() < deadline) {
+            JsonObject frame = socket.frames.poll(Math.max(1, deadline - System.currentTimeMillis()),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (frame != null && Addresses.EVENTS.equals(frame.getString("address"))) {
+                JsonObject e = frame.getJsonObject("body");
+                byDevice.computeIfAbsent(e.getString("device"), k -> new ArrayList<>()).add(e);
+            }
+        }
+        return byDevice;
+    }
+
+    private static long gaps(List<JsonObject> events) {
+        long gaps = 0;
+        for (int i = 1; i < events.size(); i++) {
+            if (events.get(i).getLong("seq") != events.get(i - 1).getLong("seq") + 1) {
+                gaps++;
+            }
+        }
+        return gaps;
+    }
+
+    @Test
+    @Order(1)
+    void theHttpNodesSockJsClientSeesBothDevicesEventsWithNoGap() throws Exception {
+        BridgeSocket socket = socket();
+        Map<String, List<JsonObject>> events = collect(socket, 4_000);
+        socket.ws.close().await();
+        for (String[] d : new String[][] {{"dev1", "node1"}, {"dev2", "node2"}}) {
+            List<JsonObject> list = events.getOrDefault(d[0], List.of());
+            assertTrue(list.size() >= 200, d[0] + ": " + list.size() + " events in 4 s at 100/s");
+            assertEquals(0, gaps(list), d[0] + " seq gaps");
+            assertEquals(d[1], list.get(0).getString("node"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theHttpNodesEventBusConsumerSeesBothDevicesEventsWithNoGap() throws Exception {
+        // node3's EventLogger: "events in the last second: dev1=100 {timer=100} seq=N gaps=G dev2=..."
+        Pattern summary = Pattern.compile("dev1=(\\d+) \\{[^}]*\\} seq=\\d+ gaps=(\\d+) dev2=(\\d+) \\{[^}]*\\} seq=\\d+ "
+                + "gaps=(\\d+)");
+        BridgeProcess node3 = nodes.get("node3");
+        node3.await(l -> summary.matcher(l).find(), 10_000);
+        String line = node3.await(l -> summary.matcher(l).find(), 5_000);
+        Matcher m = summary.matcher(line);
+        assertTrue(m.find());
+        assertTrue(Integer.parseInt(m.group(1)) >= 50 && Integer.parseInt(m.group(3)) >= 50, line);
+        assertEquals("0", m.group(2), line);
+        assertEquals("0", m.group(4), line);
+    }
+
+    @Test
+    @Order(3)
+    void mypollDevicesListsTheDevicesOfEveryNode() {
+        JsonObject dev1 = device("dev1");
+        JsonObject dev2 = device("dev2");
+        assertEquals("node1", dev1.getString("node"), dev1.encode());
+        assertEquals("node2", dev2.getString("node"), dev2.encode());
+        assertEquals(true, dev1.getBoolean("online"), dev1.encode());
+        assertEquals(true, dev2.getBoolean("open"), dev2.encode());
+    }
+
+    @Test
+    @Order(4)
+    void aTriggerThroughTheHttpNodesBridgeArrivesAsAManualEventOfNode2sDevice() throws Exception {
+        BridgeSocket socket = socket();
+        String payload = "cluster " + System.nanoTime() % 100_000;
+        socket.request(Addresses.trigger("dev2"), new JsonObject().put("payload", payload), "r1");
+        JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")) || "err".equals(f.getString("type")),
+                10_000);
+        assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"), reply.encode());
+        JsonObject manual = socket.await(f -> BridgeSocket.event("manual").test(f)
+                && payload.equals(f.getJsonObject("body").getString("payload")), 10_000).getJsonObject("body");
+        socket.ws.close().await();
+        assertEquals("dev2", manual.getString("device"));
+        assertEquals("node2", manual.getString("node"));
+    }
+
+    @Test
+    @Order(5)
+    void aSecondNodeWithATakenDeviceIdEndsWithAClearError() throws Exception {
+        BridgeProcess duplicate = start("node4", "dev1");
+        try {
+            assertEquals(2, duplicate.waitForExit(60_000), String.join("\n", duplicate.lines));
+            assertTrue(duplicate.lines.stream().anyMatch(l -> l.contains("'dev1' is already served by node node1")),
+                    String.join("\n", duplicate.lines));
+        } finally {
+            nodes.remove("node4").close();
+        }
+        assertEquals(true, device("dev1").getBoolean("online"), "node1 still has dev1");
+    }
+
+    @Test
+    @Order(6)
+    void aKilledNodesDeviceIsOfflineWithin10sWhileNode2KeepsFlowing() throws Exception {
+        BridgeSocket socket = socket();
+        // What the dashboard listens to.
+        BridgeSocket status = new BridgeSocket(vertx.createWebSocketClient()
+                .connect(httpPort, "127.0.0.1", "/eventbus/websocket").await());
+        status.register(Addresses.STATUS);
+        collect(socket, 500);
+        nodes.get("node1").close(); // SIGKILL
+        long killed = System.currentTimeMillis();
+        JsonObject dev1 = device("dev1");
+        while (dev1.getBoolean("online")) {
+            assertTrue(System.currentTimeMillis() - killed < 10_000, "dev1 still online after 10 s: " + dev1.encode());
+            Thread.sleep(200);
+            dev1 = device("dev1");
+        }
+        long offlineAfter = System.currentTimeMillis() - killed;
+        JsonObject offline = status.await(f -> Addresses.STATUS.equals(f.getString("address"))
+                && f.getJsonObject("body").getBoolean("online", true) == false, Math.max(500, 10_000 - offlineAfter))
+                .getJsonObject("body");
+        status.ws.close().await();
+        assertEquals("node1", offline.getString("node"), offline.encode());
+        assertEquals("dev1", offline.getJsonArray("devices").getJsonObject(0).getString("id"), offline.encode());
+        List<JsonObject> dev2 = collect(socket, 2_000).getOrDefault("dev2", List.of());
+        socket.ws.close().await();
+        System.out.println("dev1 offline " + offlineAfter + " ms after kill -9 of node1");
+        assertTrue(dev2.size() >= 100, "dev2 events in the 2 s after: " + dev2.size());
+        assertEquals(0, gaps(dev2), "dev2 seq gaps");
+        assertEquals(true, device("dev2").getBoolean("online"));
+    }
+
+    @Test
+    @Order(7)
+    void aRestartedNodeRejoinsAndItsDeviceIsBack() throws Exception {
+        String oldNodeId = device("dev1").getString("nodeId");
+        BridgeProcess node1 = start("node1", "dev1");
+        node1.await(l -> l.contains("serving http://"), 60_000);
+        long deadline = System.currentTimeMillis() + 20_000;
+        JsonObject dev1 = device("dev1");
+        while (!dev1.getBoolean("online")) {
+            assertTrue(System.currentTimeMillis() < deadline, "dev1 not back online: " + dev1.encode());
+            Thread.sleep(200);
+            dev1 = device("dev1");
+        }
+        assertNotEquals(oldNodeId, dev1.getString("nodeId"), "a new member serves it");
+        BridgeSocket socket = socket();
+        List<JsonObject> events = collect(socket, 2_000).getOrDefault("dev1", List.of());
+        socket.ws.close().await();
+        assertTrue(events.size() >= 100, "dev1 events after the rejoin: " + events.size());
+        assertEquals(0, gaps(events));
+    }
+
+    @Test
+    @Order(8)
+    void aNodeStoppedWithSigtermSaysItsDeviceIsOfflineAndGivesUpItsId() throws Exception {
+        BridgeSocket status = new BridgeSocket(vertx.createWebSocketClient()
+                .connect(httpPort, "127.0.0.1", "/eventbus/websocket").await());
+        status.register(Addresses.STATUS);
+        BridgeProcess node1 = nodes.get("node1");
+        node1.process.destroy(); // SIGTERM
+        assertEquals(143, node1.waitForExit(20_000), String.join("\n", node1.lines));
+        JsonObject last = status.await(f -> Addresses.STATUS.equals(f.getString("address"))
+                && "node1".equals(f.getJsonObject("body").getString("node"))
+                && f.getJsonObject("body").getBoolean("online", true) == false, 5_000).getJsonObject("body");
+        status.ws.close().await();
+        JsonObject dev1 = last.getJsonArray("devices").getJsonObject(0);
+        assertEquals("dev1", dev1.getString("id"), last.encode());
+        assertEquals("node stopped", dev1.getString("closedReason"), last.encode());
+        // The list is a copy refreshed every second.
+        long deadline = System.currentTimeMillis() + 5_000;
+        JsonObject listed = device("dev1");
+        while (listed != null) {
+            assertTrue(System.currentTimeMillis() < deadline, "dev1 still listed 5 s after the stop: " + listed);
+            Thread.sleep(200);
+            listed = device("dev1");
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aFrozenNodesDeviceIsOfflineAfterTheFailureTimeout() throws Exception {
+        // SIGSTOP: the node's connections stay open but it says nothing, as a machine that lost power.
+        Process node2 = nodes.get("node2").process;
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(node2.pid())).start().waitFor());
+        long stopped = System.currentTimeMillis();
+        try {
+            JsonObject dev2 = device("dev2");
+            while (dev2.getBoolean("online")) {
+                assertTrue(System.currentTimeMillis() - stopped < 10_000, "dev2 still online after 10 s: "
+                        + dev2.encode());
+                Thread.sleep(200);
+                dev2 = device("dev2");
+            }
+            long offlineAfter = System.currentTimeMillis() - stopped;
+            System.out.println("dev2 offline " + offlineAfter + " ms after SIGSTOP of node2");
+            // The last heartbeat may be up to an interval (1 s here) older than the SIGSTOP.
+            assertTrue(offlineAfter >= (FAILURE_TIMEOUT_S - 2) * 1000L,
+                    "offline by the heartbeat timeout, not before: " + offlineAfter + " ms");
+        } finally {
+            node2.destroyForcibly();
+        }
+    }
+}
