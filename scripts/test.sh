@@ -4,10 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+start=$(date +%s)
+step() {
+	echo "== test.sh: $* ($(($(date +%s) - start)) s in)"
+}
+
+step "prerequisites"
 scripts/prerequisites.sh
+step "C tools"
 make -C driver/tools
+step "mvn verify"
 mvn -B -ntp verify "$@"
 # The kernel module in real kernels (6.1, 6.1 PREEMPT_RT, 6.12) under QEMU.
+step "kernel module under QEMU"
 scripts/qemu-test.sh
 # The whole bridge against the real module in a 6.1 guest, seen from the host.
+step "bridge against the module in a guest"
 scripts/qemu-e2e.sh
+step "all passed"

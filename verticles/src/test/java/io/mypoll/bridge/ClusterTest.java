@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.bridge.WebBridge.BridgeSocket;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +29,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * then freeze node2.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterTest {
     private static final Pattern SERVING = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
     /** Test setting: a killed member leaves the cluster after 5 s of silence. */
@@ -49,21 +57,60 @@ class ClusterTest {
     private static HttpClient http;
     private static int httpPort;
 
+    /** A failed test shows what the nodes printed: they are gone when the run ends. */
+    @RegisterExtension
+    static final TestWatcher NODE_OUTPUT_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            printNodeOutput();
+        }
+    };
+
     @BeforeAll
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     static void startCluster() throws Exception {
         // A cluster of this test only, whatever else runs on this machine.
         clusterName = "mypoll-test-" + ThreadLocalRandom.current().nextInt(1_000_000);
-        start("node1", "dev1");
-        start("node2", "dev2");
-        BridgeProcess node3 = start("node3", null);
-        Matcher m = SERVING.matcher(node3.await(l -> SERVING.matcher(l).find(), 60_000));
-        assertTrue(m.find());
-        httpPort = Integer.parseInt(m.group(1));
-        for (String n : List.of("node1", "node2")) {
-            nodes.get(n).await(l -> l.contains("serving http://"), 60_000);
+        try {
+            start("node1", "dev1");
+            start("node2", "dev2");
+            BridgeProcess node3 = start("node3", null);
+            Matcher m = SERVING.matcher(node3.await(l -> SERVING.matcher(l).find(), 60_000));
+            assertTrue(m.find());
+            httpPort = Integer.parseInt(m.group(1));
+            for (String n : List.of("node1", "node2")) {
+                nodes.get(n).await(l -> l.contains("serving http://"), 60_000);
+            }
+            vertx = Vertx.vertx();
+            http = vertx.createHttpClient();
+            // The nodes started together; the cluster has formed once node3 lists both devices online.
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!online(device("dev1")) || !online(device("dev2"))) {
+                assertTrue(System.currentTimeMillis() < deadline, "node3 does not list dev1 and dev2 online within"
+                        + " 60 s: " + devices().encode());
+                Thread.sleep(200);
+            }
+        } catch (Throwable e) {
+            printNodeOutput();
+            throw e;
         }
-        vertx = Vertx.vertx();
-        http = vertx.createHttpClient();
+    }
+
+    private static boolean online(JsonObject device) {
+        return device != null && device.getBoolean("online", false);
+    }
+
+    private static void printNodeOutput() {
+        for (Map.Entry<String, List<String>> output : outputs.entrySet()) {
+            List<String> lines = output.getValue();
+            System.out.println("---- " + output.getKey() + ", last lines of " + lines.size() + ":");
+            lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
+        }
+    }
+
+    /** Every wait on the network is bounded, so a stuck node fails the test instead of hanging it. */
+    private static <T> T within(Future<T> future) throws Exception {
+        return future.await(15, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -74,7 +121,7 @@ class ClusterTest {
             Files.write(Path.of("target", "cluster-" + output.getKey() + ".log"), output.getValue());
         }
         if (vertx != null) {
-            vertx.close().await();
+            within(vertx.close());
         }
     }
 
@@ -100,12 +147,13 @@ class ClusterTest {
         return process;
     }
 
-    private static JsonArray devices() {
-        return http.request(new RequestOptions().setHost("127.0.0.1").setPort(httpPort).setURI("/api/devices"))
-                .compose(req -> req.send()).compose(resp -> resp.body().map(Buffer::toJsonArray)).await();
+    private static JsonArray devices() throws Exception {
+        return within(http.request(new RequestOptions().setHost("127.0.0.1").setPort(httpPort)
+                        .setURI("/api/devices").setTimeout(10_000))
+                .compose(req -> req.send()).compose(resp -> resp.body().map(Buffer::toJsonArray)));
     }
 
-    private static JsonObject device(String id) {
+    private static JsonObject device(String id) throws Exception {
         for (Object o : devices()) {
             if (id.equals(((JsonObject) o).getString("id"))) {
                 return (JsonObject) o;
@@ -114,10 +162,11 @@ class ClusterTest {
         return null;
     }
 
-    private static BridgeSocket socket() {
-        BridgeSocket socket = new BridgeSocket(vertx.createWebSocketClient()
-                .connect(httpPort, "127.0.0.1", "/eventbus/websocket").await());
-        socket.register(Addresses.EVENTS);
+    /** A bridge client of node3, registered for {@code address}. */
+    private static BridgeSocket socket(String address) throws Exception {
+        BridgeSocket socket = new BridgeSocket(within(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+                .setHost("127.0.0.1").setPort(httpPort).setURI("/eventbus/websocket").setTimeout(10_000))));
+        socket.register(address);
         return socket;
     }
 
@@ -127,7 +176,7 @@ class ClusterTest {
         long deadline = System.currentTimeMillis() + ms;
         while (System.currentTimeMillis() < deadline) {
             JsonObject frame = socket.frames.poll(Math.max(1, deadline - System.currentTimeMillis()),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                    TimeUnit.MILLISECONDS);
             if (frame != null && Addresses.EVENTS.equals(frame.getString("address"))) {
                 JsonObject e = frame.getJsonObject("body");
                 byDevice.computeIfAbsent(e.getString("device"), k -> new ArrayList<>()).add(e);
@@ -149,9 +198,9 @@ class ClusterTest {
     @Test
     @Order(1)
     void theHttpNodesSockJsClientSeesBothDevicesEventsWithNoGap() throws Exception {
-        BridgeSocket socket = socket();
+        BridgeSocket socket = socket(Addresses.EVENTS);
         Map<String, List<JsonObject>> events = collect(socket, 4_000);
-        socket.ws.close().await();
+        within(socket.ws.close());
         for (String[] d : new String[][] {{"dev1", "node1"}, {"dev2", "node2"}}) {
             List<JsonObject> list = events.getOrDefault(d[0], List.of());
             assertTrue(list.size() >= 200, d[0] + ": " + list.size() + " events in 4 s at 100/s");
@@ -178,7 +227,7 @@ class ClusterTest {
 
     @Test
     @Order(3)
-    void mypollDevicesListsTheDevicesOfEveryNode() {
+    void mypollDevicesListsTheDevicesOfEveryNode() throws Exception {
         JsonObject dev1 = device("dev1");
         JsonObject dev2 = device("dev2");
         assertEquals("node1", dev1.getString("node"), dev1.encode());
@@ -190,7 +239,7 @@ class ClusterTest {
     @Test
     @Order(4)
     void aTriggerThroughTheHttpNodesBridgeArrivesAsAManualEventOfNode2sDevice() throws Exception {
-        BridgeSocket socket = socket();
+        BridgeSocket socket = socket(Addresses.EVENTS);
         String payload = "cluster " + System.nanoTime() % 100_000;
         socket.request(Addresses.trigger("dev2"), new JsonObject().put("payload", payload), "r1");
         JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")) || "err".equals(f.getString("type")),
@@ -198,7 +247,7 @@ class ClusterTest {
         assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"), reply.encode());
         JsonObject manual = socket.await(f -> BridgeSocket.event("manual").test(f)
                 && payload.equals(f.getJsonObject("body").getString("payload")), 10_000).getJsonObject("body");
-        socket.ws.close().await();
+        within(socket.ws.close());
         assertEquals("dev2", manual.getString("device"));
         assertEquals("node2", manual.getString("node"));
     }
@@ -220,11 +269,9 @@ class ClusterTest {
     @Test
     @Order(6)
     void aKilledNodesDeviceIsOfflineWithin10sWhileNode2KeepsFlowing() throws Exception {
-        BridgeSocket socket = socket();
+        BridgeSocket socket = socket(Addresses.EVENTS);
         // What the dashboard listens to.
-        BridgeSocket status = new BridgeSocket(vertx.createWebSocketClient()
-                .connect(httpPort, "127.0.0.1", "/eventbus/websocket").await());
-        status.register(Addresses.STATUS);
+        BridgeSocket status = socket(Addresses.STATUS);
         collect(socket, 500);
         nodes.get("node1").close(); // SIGKILL
         long killed = System.currentTimeMillis();
@@ -238,11 +285,11 @@ class ClusterTest {
         JsonObject offline = status.await(f -> Addresses.STATUS.equals(f.getString("address"))
                 && f.getJsonObject("body").getBoolean("online", true) == false, Math.max(500, 10_000 - offlineAfter))
                 .getJsonObject("body");
-        status.ws.close().await();
+        within(status.ws.close());
         assertEquals("node1", offline.getString("node"), offline.encode());
         assertEquals("dev1", offline.getJsonArray("devices").getJsonObject(0).getString("id"), offline.encode());
         List<JsonObject> dev2 = collect(socket, 2_000).getOrDefault("dev2", List.of());
-        socket.ws.close().await();
+        within(socket.ws.close());
         System.out.println("dev1 offline " + offlineAfter + " ms after kill -9 of node1");
         assertTrue(dev2.size() >= 100, "dev2 events in the 2 s after: " + dev2.size());
         assertEquals(0, gaps(dev2), "dev2 seq gaps");
@@ -263,9 +310,9 @@ class ClusterTest {
             dev1 = device("dev1");
         }
         assertNotEquals(oldNodeId, dev1.getString("nodeId"), "a new member serves it");
-        BridgeSocket socket = socket();
+        BridgeSocket socket = socket(Addresses.EVENTS);
         List<JsonObject> events = collect(socket, 2_000).getOrDefault("dev1", List.of());
-        socket.ws.close().await();
+        within(socket.ws.close());
         assertTrue(events.size() >= 100, "dev1 events after the rejoin: " + events.size());
         assertEquals(0, gaps(events));
     }
@@ -273,16 +320,14 @@ class ClusterTest {
     @Test
     @Order(8)
     void aNodeStoppedWithSigtermSaysItsDeviceIsOfflineAndGivesUpItsId() throws Exception {
-        BridgeSocket status = new BridgeSocket(vertx.createWebSocketClient()
-                .connect(httpPort, "127.0.0.1", "/eventbus/websocket").await());
-        status.register(Addresses.STATUS);
+        BridgeSocket status = socket(Addresses.STATUS);
         BridgeProcess node1 = nodes.get("node1");
         node1.process.destroy(); // SIGTERM
         assertEquals(143, node1.waitForExit(20_000), String.join("\n", node1.lines));
         JsonObject last = status.await(f -> Addresses.STATUS.equals(f.getString("address"))
                 && "node1".equals(f.getJsonObject("body").getString("node"))
                 && f.getJsonObject("body").getBoolean("online", true) == false, 5_000).getJsonObject("body");
-        status.ws.close().await();
+        within(status.ws.close());
         JsonObject dev1 = last.getJsonArray("devices").getJsonObject(0);
         assertEquals("dev1", dev1.getString("id"), last.encode());
         assertEquals("node stopped", dev1.getString("closedReason"), last.encode());

@@ -84,7 +84,11 @@ final class WebBridge {
         }
 
         void send(JsonObject frame) {
-            ws.writeTextMessage(frame.encode()).await();
+            try {
+                ws.writeTextMessage(frame.encode()).await(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("frame not written within 10 s: " + frame.encode(), e);
+            }
         }
 
         void register(String address) {
