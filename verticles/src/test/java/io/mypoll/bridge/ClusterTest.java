@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -164,8 +163,7 @@ class ClusterTest {
 
     /** A bridge client of node3, registered for {@code address}. */
     private static BridgeSocket socket(String address) throws Exception {
-        BridgeSocket socket = new BridgeSocket(within(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                .setHost("127.0.0.1").setPort(httpPort).setURI("/eventbus/websocket").setTimeout(10_000))));
+        BridgeSocket socket = within(BridgeSocket.connect(vertx, httpPort));
         socket.register(address);
         return socket;
     }

@@ -3,6 +3,7 @@ package io.mypoll.bridge;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.EmulatedDevice;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,6 +12,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -69,15 +72,24 @@ final class WebBridge {
 
     /** A raw SockJS WebSocket client of the event-bus bridge: JSON frames as the bridge protocol defines them. */
     BridgeSocket socket() {
-        WebSocket ws = vertx.createWebSocketClient().connect(http.port(), "127.0.0.1", "/eventbus/websocket").await();
-        return new BridgeSocket(ws);
+        return BridgeSocket.connect(vertx, http.port()).await();
     }
 
     static final class BridgeSocket {
+        /** Kept with its socket: Vert.x closes a client, and its WebSockets, once the client is garbage. */
+        private final WebSocketClient client;
         final WebSocket ws;
         final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
 
-        BridgeSocket(WebSocket ws) {
+        /** A socket of the bridge on {@code 127.0.0.1:port}; fails if the handshake takes over 10 s. */
+        static Future<BridgeSocket> connect(Vertx vertx, int port) {
+            WebSocketClient client = vertx.createWebSocketClient();
+            return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+                    .setURI("/eventbus/websocket").setTimeout(10_000)).map(ws -> new BridgeSocket(client, ws));
+        }
+
+        private BridgeSocket(WebSocketClient client, WebSocket ws) {
+            this.client = client;
             this.ws = ws;
             // The bridge sends its frames as binary WebSocket messages of JSON text.
             ws.handler(data -> frames.add(data.toJsonObject()));

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
@@ -56,6 +57,8 @@ class GuestBridgeE2E {
 
     private static Vertx vertx;
     private static HttpClient client;
+    /** Held for the whole test: Vert.x closes a client, and its WebSockets, once the client is garbage. */
+    private static WebSocketClient webSockets;
     private static int port;
     private static String mode;
     private static int periodMs;
@@ -69,6 +72,7 @@ class GuestBridgeE2E {
         periodMs = Integer.parseInt(System.getProperty("mypoll.e2e.periodMs", "100"));
         vertx = Vertx.vertx();
         client = vertx.createHttpClient();
+        webSockets = vertx.createWebSocketClient();
         awaitHealthThroughTheForwardedPort();
     }
 
@@ -117,7 +121,7 @@ class GuestBridgeE2E {
         private final long pinger;
 
         Socket() {
-            ws = vertx.createWebSocketClient().connect(port, "127.0.0.1", "/eventbus/websocket").await();
+            ws = webSockets.connect(port, "127.0.0.1", "/eventbus/websocket").await();
             ws.handler(data -> frames.add(data.toJsonObject()));
             // As the official client does: the bridge closes a socket that stays silent past its ping timeout.
             pinger = vertx.setPeriodic(3_000, id -> ws.writeTextMessage(PING));
