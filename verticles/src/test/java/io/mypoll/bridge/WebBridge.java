@@ -59,10 +59,14 @@ final class WebBridge {
         if (contentType != null) {
             options.putHeader("Content-Type", contentType);
         }
-        return client.request(options)
-                .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
-                .compose(resp -> resp.body().map(b -> response(resp, b)))
-                .await();
+        try {
+            return client.request(options.setTimeout(10_000))
+                    .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+                    .compose(resp -> resp.body().map(b -> response(resp, b)))
+                    .await(15, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(method + " " + path + ": no response within 15 s", e);
+        }
     }
 
     private static Response response(HttpClientResponse resp, Buffer body) {
