@@ -127,25 +127,20 @@ static void check_gone(const struct dev *d, int err)
 		gone(d);
 }
 
-static bool fail(struct ctx *c, const char *fmt, ...)
+/* The detail of the check's line; returns @ok, so a check can end with it. */
+static bool __attribute__((format(printf, 3, 4)))
+verdict(struct ctx *c, bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
-	return false;
+	return ok;
 }
 
-static bool pass(struct ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-	va_end(ap);
-	return true;
-}
+#define fail(c, ...)	verdict(c, false, __VA_ARGS__)
+#define pass(c, ...)	verdict(c, true, __VA_ARGS__)
 
 /* ---- signals ---------------------------------------------------------- */
 
@@ -156,17 +151,10 @@ static bool pass(struct ctx *c, const char *fmt, ...)
  */
 static void on_sigio(int sig)
 {
-	int saved = errno;
-	uint64_t one = 1;
-	ssize_t r;
-
 	(void)sig;
 	atomic_fetch_add(&sig_entered, 1);
-	/* EAGAIN means the counter is saturated: still a wakeup. */
-	r = write(efd, &one, sizeof(one));
-	(void)r;
+	mypoll_eventfd_kick(efd);
 	atomic_fetch_add(&sig_done, 1);
-	errno = saved;
 }
 
 /* Only there to interrupt a blocking read() with EINTR. */
@@ -183,28 +171,15 @@ static void on_stop(int sig)
 
 static void setup_signals(void)
 {
-	struct sigaction sa;
 	sigset_t set;
 
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (efd < 0)
 		die("eventfd: %s", strerror(errno));
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = on_sigio;
-	/* Installed first: the default action of SIGIO kills the process. */
-	if (sigaction(SIGIO, &sa, NULL) < 0)
-		die("sigaction: %s", strerror(errno));
-	sa.sa_handler = on_stop;
-	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0)
+	if (mypoll_sigio_handlers(on_sigio, on_stop) < 0)
 		die("sigaction: %s", strerror(errno));
 	/* No SA_RESTART: the alarm must end a read that never wakes. */
-	sa.sa_flags = 0;
-	sa.sa_handler = on_alarm;
-	if (sigaction(SIGALRM, &sa, NULL) < 0)
+	if (mypoll_sigaction(SIGALRM, on_alarm, 0) < 0)
 		die("sigaction: %s", strerror(errno));
 
 	/*
@@ -219,19 +194,6 @@ static void setup_signals(void)
 	sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sfd < 0)
 		die("signalfd: %s", strerror(errno));
-}
-
-/* Helper threads take no signals: they all go to the main thread. */
-static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	sigset_t all, old;
-	int err;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return err;
 }
 
 /* ---- time and waiting -------------------------------------------------- */
@@ -325,15 +287,26 @@ static int dev_ioctl(struct ctx *c, int fd, unsigned long req, void *arg)
 	return 0;
 }
 
-static int get_stats(struct ctx *c, int fd, struct mypoll_stats *st)
+/* MYPOLL_IOC_GET_STATS; false with detail on error. */
+static bool get_stats(struct ctx *c, int fd, struct mypoll_stats *st)
 {
+	int err;
+
 	memset(st, 0, sizeof(*st));
-	return dev_ioctl(c, fd, MYPOLL_IOC_GET_STATS, st);
+	err = dev_ioctl(c, fd, MYPOLL_IOC_GET_STATS, st);
+	if (err)
+		return fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	return true;
 }
 
-static int burst(struct ctx *c, int fd, uint32_t n)
+/* MYPOLL_IOC_BURST of @n; false with detail on error. */
+static bool burst(struct ctx *c, int fd, uint32_t n)
 {
-	return dev_ioctl(c, fd, MYPOLL_IOC_BURST, &n);
+	int err = dev_ioctl(c, fd, MYPOLL_IOC_BURST, &n);
+
+	if (err)
+		return fail(c, "MYPOLL_IOC_BURST %u: %s", n, strerror(err));
+	return true;
 }
 
 /* write() the whole buffer as one event; false with detail on error. */
@@ -351,23 +324,6 @@ static bool dev_write(struct ctx *c, int fd, const void *buf, size_t n)
 	if ((size_t)r != n)
 		return fail(c, "write(%zu) returned %zd", n, r);
 	return true;
-}
-
-/* O_ASYNC on or off, signals to this process, @sig 0 = plain SIGIO. */
-static int set_async(int fd, bool on, int sig)
-{
-	int fl;
-
-	if (on && (fcntl(fd, F_SETOWN, getpid()) < 0 ||
-		   fcntl(fd, F_SETSIG, sig) < 0))
-		return errno;
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0)
-		return errno;
-	fl = on ? fl | O_ASYNC : fl & ~O_ASYNC;
-	if (fcntl(fd, F_SETFL, fl) < 0)
-		return errno;
-	return 0;
 }
 
 static bool record_ok(struct ctx *c, const struct mypoll_event *ev)
@@ -456,19 +412,32 @@ static bool is_manual(const struct mypoll_event *ev, const char *text)
 	       !memcmp(ev->payload, text, n);
 }
 
+/*
+ * A new O_RDWR | O_NONBLOCK open of the device with O_ASYNC set, plain
+ * SIGIO to this process; -1 with detail on error.
+ */
+static int open_async(struct ctx *c)
+{
+	int fd = dev_open(c, O_RDWR | O_NONBLOCK);
+	int err = mypoll_set_async(fd, true, 0);
+
+	if (!err)
+		return fd;
+	close(fd);
+	fail(c, "setting O_ASYNC: %s", strerror(err));
+	return -1;
+}
+
 /* ---- checks ------------------------------------------------------------- */
 
 static bool check_sigio(struct ctx *c)
 {
 	unsigned int base = atomic_load(&sig_done), now;
-	int fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	int err = set_async(fd, true, 0);
+	int fd = open_async(c);
 	bool ok;
 
-	if (err) {
-		close(fd);
-		return fail(c, "setting O_ASYNC: %s", strerror(err));
-	}
+	if (fd < 0)
+		return false;
 	ok = dev_write(c, fd, "sigio", 5);
 	if (ok) {
 		now = wait_sigio(base, WAIT_MS);
@@ -490,7 +459,7 @@ static bool check_siginfo(struct ctx *c)
 
 	drain_signalfd();
 	fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	err = set_async(fd, true, sig_rt);
+	err = mypoll_set_async(fd, true, sig_rt);
 	if (err) {
 		close(fd);
 		return fail(c, "F_SETSIG SIGRTMIN+1 and O_ASYNC: %s",
@@ -539,27 +508,19 @@ static int epoll_one(int ep, struct epoll_event *out, int timeout_ms)
 
 static bool check_eventfd(struct ctx *c)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, out;
+	struct epoll_event out;
 	struct mypoll_event rec[4];
 	uint64_t t0, v;
-	int ep, fd, err, n;
+	int ep, fd, n;
 	bool ok = false;
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
+	ep = mypoll_epoll_watch(efd);
 	if (ep < 0)
-		return fail(c, "epoll_create1: %s", strerror(errno));
-	ev.data.fd = efd;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) < 0) {
-		close(ep);
-		return fail(c, "epoll_ctl: %s", strerror(errno));
-	}
+		return fail(c, "epoll on the eventfd: %s", strerror(errno));
 	take_eventfd();
-	fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	err = set_async(fd, true, 0);
-	if (err) {
-		fail(c, "setting O_ASYNC: %s", strerror(err));
+	fd = open_async(c);
+	if (fd < 0)
 		goto out;
-	}
 	t0 = mypoll_now_ns();
 	if (!dev_write(c, fd, "eventfd", 7))
 		goto out;
@@ -586,7 +547,8 @@ static bool check_eventfd(struct ctx *c)
 	ok = pass(c, "epoll_wait woke on the eventfd (counter %llu) %.1f ms after the write; drained 1 record",
 		  (unsigned long long)v, (double)t0 / 1e6);
 out:
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	close(ep);
 	return ok;
 }
@@ -594,33 +556,22 @@ out:
 static bool check_handler(struct ctx *c)
 {
 	static struct mypoll_event rec[HANDLER_BURST + 1];
-	struct epoll_event ev = { .events = EPOLLIN }, out;
+	struct epoll_event out;
 	unsigned int base, entered, done;
 	uint64_t v;
-	int ep, fd, err, n;
+	int ep, fd, n;
 	bool ok = false;
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
+	ep = mypoll_epoll_watch(efd);
 	if (ep < 0)
-		return fail(c, "epoll_create1: %s", strerror(errno));
-	ev.data.fd = efd;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) < 0) {
-		close(ep);
-		return fail(c, "epoll_ctl: %s", strerror(errno));
-	}
+		return fail(c, "epoll on the eventfd: %s", strerror(errno));
 	take_eventfd();
 	base = atomic_load(&sig_done);
-	fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	err = set_async(fd, true, 0);
-	if (err) {
-		fail(c, "setting O_ASYNC: %s", strerror(err));
+	fd = open_async(c);
+	if (fd < 0)
 		goto out;
-	}
-	err = burst(c, fd, HANDLER_BURST);
-	if (err) {
-		fail(c, "MYPOLL_IOC_BURST %u: %s", HANDLER_BURST, strerror(err));
+	if (!burst(c, fd, HANDLER_BURST))
 		goto out;
-	}
 	n = epoll_one(ep, &out, WAIT_MS);
 	if (n <= 0) {
 		fail(c, "no eventfd wakeup within %d ms of a burst", WAIT_MS);
@@ -649,7 +600,8 @@ static bool check_handler(struct ctx *c)
 		ok = pass(c, "%u handler run(s), all completed, eventfd counted %llu, %d records drained",
 			  done - base, (unsigned long long)v, n);
 out:
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	close(ep);
 	return ok;
 }
@@ -659,26 +611,20 @@ static bool check_drain(struct ctx *c)
 	static struct mypoll_event rec[DRAIN_BURST + READ_CHUNK];
 	struct mypoll_stats st;
 	uint32_t want;
-	int fd, err, n = 0, reads = 0, most = 0, r;
+	int fd, n = 0, reads = 0, most = 0, r;
 	ssize_t got;
 	bool ok = false;
 
 	fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	err = get_stats(c, fd, &st);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fd, &st))
 		goto out;
-	}
 	want = st.capacity < DRAIN_BURST ? st.capacity : DRAIN_BURST;
 	if (!want) {
 		fail(c, "queue capacity is 0");
 		goto out;
 	}
-	err = burst(c, fd, want);
-	if (err) {
-		fail(c, "MYPOLL_IOC_BURST %u: %s", want, strerror(err));
+	if (!burst(c, fd, want))
 		goto out;
-	}
 	r = wait_fd(fd, POLLIN, WAIT_MS);
 	if (r <= 0) {
 		fail(c, "not readable within %d ms of a burst", WAIT_MS);
@@ -933,7 +879,7 @@ static bool check_blocking_read(struct ctx *c)
 
 	fd = dev_open(c, O_RDWR);
 	w.fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	err = start_thread(&t, delayed_writer, &w);
+	err = mypoll_thread_start(&t, delayed_writer, &w);
 	if (err) {
 		close(w.fd);
 		close(fd);
@@ -1025,7 +971,7 @@ static double wake_on_write(struct ctx *c, int ep_in, int fd, int wfd)
 	int n, err;
 
 	t0 = mypoll_now_ns();
-	err = start_thread(&t, delayed_writer, &w);
+	err = mypoll_thread_start(&t, delayed_writer, &w);
 	if (err) {
 		fail(c, "pthread_create: %s", strerror(err));
 		return -1;
@@ -1064,9 +1010,7 @@ static double wake_on_write(struct ctx *c, int ep_in, int fd, int wfd)
 
 static bool add_epoll(struct ctx *c, int ep, int fd, uint32_t events)
 {
-	struct epoll_event ev = { .events = events, .data.fd = fd };
-
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+	if (mypoll_epoll_add(ep, fd, events) < 0)
 		return fail(c, "epoll_ctl: %s", strerror(errno));
 	return true;
 }
@@ -1150,11 +1094,8 @@ static bool check_two_readers(struct ctx *c)
 	fb = dev_open(c, O_RDWR | O_NONBLOCK);
 	if (!dev_write(c, fa, "two", 3))
 		goto out;
-	i = burst(c, fb, 10);
-	if (i) {
-		fail(c, "MYPOLL_IOC_BURST 10: %s", strerror(i));
+	if (!burst(c, fb, 10))
 		goto out;
-	}
 	na = collect(c, fa, a, 16, 11, WAIT_MS);
 	if (na < 0)
 		goto out;
@@ -1203,11 +1144,11 @@ static bool check_stats(struct ctx *c)
 
 	fa = dev_open(c, O_RDWR | O_NONBLOCK);
 	fb = dev_open(c, O_RDWR | O_NONBLOCK);
-	err = get_stats(c, fa, &s0);
-	if (!err)
-		err = dev_ioctl(c, fa, MYPOLL_IOC_GET_PERIOD, &period);
+	if (!get_stats(c, fa, &s0))
+		goto out;
+	err = dev_ioctl(c, fa, MYPOLL_IOC_GET_PERIOD, &period);
 	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS/GET_PERIOD: %s", strerror(err));
+		fail(c, "MYPOLL_IOC_GET_PERIOD: %s", strerror(err));
 		goto out;
 	}
 	if (!STAT_EQ(s0, readers, 2, "two open files") ||
@@ -1224,20 +1165,14 @@ static bool check_stats(struct ctx *c)
 	if (!dev_write(c, fa, "s1", 2) || !dev_write(c, fa, "s2", 2) ||
 	    !dev_write(c, fb, "s3", 2))
 		goto out;
-	err = burst(c, fa, 7);
-	if (err) {
-		fail(c, "MYPOLL_IOC_BURST 7: %s", strerror(err));
+	if (!burst(c, fa, 7))
 		goto out;
-	}
 	if (wait_fd(fa, POLLIN, WAIT_MS) <= 0) {
 		fail(c, "not readable within %d ms", WAIT_MS);
 		goto out;
 	}
-	err = get_stats(c, fa, &s);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fa, &s))
 		goto out;
-	}
 	if (!STAT_EQ(s, generated, s0.generated + 10, "after 10 events") ||
 	    !STAT_EQ(s, queued, 10, "after 10 events") ||
 	    !STAT_EQ(s, delivered, 0, "after 10 events"))
@@ -1251,24 +1186,16 @@ static bool check_stats(struct ctx *c)
 			goto out;
 		}
 	}
-	err = get_stats(c, fa, &s);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fa, &s))
 		goto out;
-	}
 	if (!STAT_EQ(s, delivered, 4, "after reading 4") ||
 	    !STAT_EQ(s, queued, 6, "after reading 4"))
 		goto out;
 	n = collect(c, fa, rec + 4, 12, 6, WAIT_MS);
 	if (n < 0)
 		goto out;
-	err = get_stats(c, fa, &s);
-	if (!err)
-		err = get_stats(c, fb, &sb);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fa, &s) || !get_stats(c, fb, &sb))
 		goto out;
-	}
 	if (!STAT_EQ(s, delivered, (uint64_t)(4 + n), "after draining") ||
 	    !STAT_EQ(s, delivered, 10, "after draining") ||
 	    !STAT_EQ(s, queued, 0, "after draining") ||
@@ -1280,11 +1207,8 @@ static bool check_stats(struct ctx *c)
 		goto out;
 	close(fb);
 	fb = -1;
-	err = get_stats(c, fa, &s);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fa, &s))
 		goto out;
-	}
 	if (!STAT_EQ(s, readers, 1, "after closing one"))
 		goto out;
 	ok = pass(c, "generated +10, queued 10/6/0, delivered 0/4/10, lost 0, capacity %u, readers 2 then 1, period_us %u",
@@ -1302,15 +1226,12 @@ static bool check_overrun(struct ctx *c)
 	struct mypoll_stats s0, s;
 	uint64_t prev, lost_sum = 0, pending = 0, got_burst = 0;
 	uint32_t total;
-	int fd, err, n, i, overruns = 0;
+	int fd, n, i, overruns = 0;
 	bool ok = false, have_pending = false;
 
 	fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	err = get_stats(c, fd, &s0);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fd, &s0))
 		goto out;
-	}
 	if (!s0.capacity || s0.capacity > MYPOLL_BURST_MAX / 4) {
 		fail(c, "capacity=%u out of range", s0.capacity);
 		goto out;
@@ -1327,20 +1248,14 @@ static bool check_overrun(struct ctx *c)
 	}
 	prev = mark[0].seq;
 	total = 2 * s0.capacity + 10;
-	err = burst(c, fd, total);
-	if (err) {
-		fail(c, "MYPOLL_IOC_BURST %u: %s", total, strerror(err));
+	if (!burst(c, fd, total))
 		goto out;
-	}
 	if (wait_fd(fd, POLLIN, WAIT_MS) <= 0) {
 		fail(c, "not readable within %d ms of a burst", WAIT_MS);
 		goto out;
 	}
-	err = get_stats(c, fd, &s);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fd, &s))
 		goto out;
-	}
 	if (s.queued > s.capacity) {
 		fail(c, "queued=%u > capacity=%u", s.queued, s.capacity);
 		goto out;
@@ -1407,11 +1322,8 @@ static bool check_overrun(struct ctx *c)
 		     (unsigned long long)lost_sum, total);
 		goto out;
 	}
-	err = get_stats(c, fd, &s);
-	if (err) {
-		fail(c, "MYPOLL_IOC_GET_STATS: %s", strerror(err));
+	if (!get_stats(c, fd, &s))
 		goto out;
-	}
 	if (!STAT_EQ(s, lost, lost_sum, "after draining") ||
 	    !STAT_EQ(s, queued, 0, "after draining") ||
 	    !STAT_EQ(s, generated, s0.generated + 1 + total, "after draining"))
@@ -1446,13 +1358,10 @@ static bool check_async_off(struct ctx *c, bool by_close)
 	bool ok = false;
 
 	gen = dev_open(c, O_RDWR | O_NONBLOCK);
-	fd = dev_open(c, O_RDWR | O_NONBLOCK);
 	base = atomic_load(&sig_done);
-	err = set_async(fd, true, 0);
-	if (err) {
-		fail(c, "setting O_ASYNC: %s", strerror(err));
+	fd = open_async(c);
+	if (fd < 0)
 		goto out;
-	}
 	if (!dev_write(c, gen, "before", 6))
 		goto out;
 	if (wait_sigio(base, WAIT_MS) == base) {
@@ -1463,7 +1372,7 @@ static bool check_async_off(struct ctx *c, bool by_close)
 		close(fd);
 		fd = -1;
 	} else {
-		err = set_async(fd, false, 0);
+		err = mypoll_set_async(fd, false, 0);
 		if (err) {
 			fail(c, "clearing O_ASYNC: %s", strerror(err));
 			goto out;
@@ -1506,7 +1415,7 @@ static bool check_devices(struct ctx *c)
 	struct mypoll_event rec[MAX_DEVS][16];
 	struct mypoll_stats before[MAX_DEVS], after[MAX_DEVS];
 	struct ctx dc[MAX_DEVS];
-	int fd[MAX_DEVS], n[MAX_DEVS], i, j, err;
+	int fd[MAX_DEVS], n[MAX_DEVS], i, j;
 	bool ok = false;
 
 	for (i = 0; i < ndevs; i++) {
@@ -1515,10 +1424,8 @@ static bool check_devices(struct ctx *c)
 		fd[i] = dev_open(&dc[i], O_RDWR | O_NONBLOCK);
 	}
 	for (i = 0; i < ndevs; i++) {
-		err = get_stats(&dc[i], fd[i], &before[i]);
-		if (err) {
-			fail(c, "%s: MYPOLL_IOC_GET_STATS: %s", devs[i].path,
-			     strerror(err));
+		if (!get_stats(&dc[i], fd[i], &before[i])) {
+			fail(c, "%s: %s", devs[i].path, dc[i].detail);
 			goto out;
 		}
 	}
@@ -1527,14 +1434,9 @@ static bool check_devices(struct ctx *c)
 		char msg[8];
 
 		snprintf(msg, sizeof(msg), "dev%d", i);
-		if (!dev_write(&dc[i], fd[i], msg, strlen(msg))) {
+		if (!dev_write(&dc[i], fd[i], msg, strlen(msg)) ||
+		    (i && !burst(&dc[i], fd[i], (uint32_t)i))) {
 			fail(c, "%s: %s", devs[i].path, dc[i].detail);
-			goto out;
-		}
-		err = i ? burst(&dc[i], fd[i], (uint32_t)i) : 0;
-		if (err) {
-			fail(c, "%s: MYPOLL_IOC_BURST: %s", devs[i].path,
-			     strerror(err));
 			goto out;
 		}
 	}
@@ -1573,10 +1475,8 @@ static bool check_devices(struct ctx *c)
 				goto out;
 			}
 		}
-		err = get_stats(&dc[i], fd[i], &after[i]);
-		if (err) {
-			fail(c, "%s: MYPOLL_IOC_GET_STATS: %s", devs[i].path,
-			     strerror(err));
+		if (!get_stats(&dc[i], fd[i], &after[i])) {
+			fail(c, "%s: %s", devs[i].path, dc[i].detail);
 			goto out;
 		}
 		if (after[i].generated != before[i].generated + i + 1 ||
@@ -1811,7 +1711,7 @@ int main(int argc, char **argv)
 	/* A timer tick already under way is not one of ours. */
 	sleep_ms(20);
 
-	err = start_thread(&wd, watchdog, NULL);
+	err = mypoll_thread_start(&wd, watchdog, NULL);
 	if (err)
 		die("pthread_create: %s", strerror(err));
 

@@ -1,10 +1,15 @@
 /*
  * Helpers shared by the mypoll user-space tools.
  */
+#define _GNU_SOURCE	/* F_SETSIG */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mypoll_common.h"
 
@@ -78,4 +83,90 @@ int mypoll_probe(int fd, struct mypoll_stats *st)
 	if (ioctl(fd, MYPOLL_IOC_GET_STATS, st) < 0)
 		return errno;
 	return 0;
+}
+
+int mypoll_sigaction(int sig, void (*handler)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = flags;
+	sa.sa_handler = handler;
+	return sigaction(sig, &sa, NULL);
+}
+
+int mypoll_sigio_handlers(void (*on_sigio)(int), void (*on_stop)(int))
+{
+	if (mypoll_sigaction(SIGIO, on_sigio, SA_RESTART) < 0)
+		return -1;
+	if (on_stop && (mypoll_sigaction(SIGINT, on_stop, SA_RESTART) < 0 ||
+			mypoll_sigaction(SIGTERM, on_stop, SA_RESTART) < 0))
+		return -1;
+	return 0;
+}
+
+int mypoll_set_async(int fd, int on, int sig)
+{
+	int fl;
+
+	if (on && (fcntl(fd, F_SETOWN, getpid()) < 0 ||
+		   fcntl(fd, F_SETSIG, sig) < 0))
+		return errno;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return errno;
+	fl = on ? fl | O_ASYNC | O_NONBLOCK : fl & ~O_ASYNC;
+	if (fcntl(fd, F_SETFL, fl) < 0)
+		return errno;
+	return 0;
+}
+
+int mypoll_eventfd_kick(int efd)
+{
+	int saved = errno, err = 0;
+	uint64_t one = 1;
+
+	while (write(efd, &one, sizeof(one)) < 0) {
+		if (errno != EINTR) {
+			err = errno;
+			break;
+		}
+	}
+	errno = saved;
+	return err;
+}
+
+int mypoll_epoll_add(int ep, int fd, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.fd = fd };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int mypoll_epoll_watch(int fd)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC), err;
+
+	if (ep < 0)
+		return -1;
+	if (mypoll_epoll_add(ep, fd, EPOLLIN) < 0) {
+		err = errno;
+		close(ep);
+		errno = err;
+		return -1;
+	}
+	return ep;
+}
+
+int mypoll_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err;
 }

@@ -80,15 +80,21 @@ static uint32_t old_period;
 
 static void cleanup(void);
 
+/* One line on stderr: "prog: KIND message". */
+static void report(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", prog, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static _Noreturn void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	cleanup();
 	exit(1);
 }
@@ -97,11 +103,9 @@ static void warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void cleanup(void)
@@ -124,15 +128,8 @@ static void cleanup(void)
 
 static void on_sigio(int sig)
 {
-	int saved = errno;
-	uint64_t one = 1;
-	ssize_t r;
-
 	(void)sig;
-	/* EAGAIN would mean the counter is saturated: still a wakeup. */
-	r = write(efd, &one, sizeof(one));
-	(void)r;
-	errno = saved;
+	mypoll_eventfd_kick(efd);
 }
 
 static void on_stop(int sig)
@@ -143,21 +140,10 @@ static void on_stop(int sig)
 
 static void setup_signals(void)
 {
-	struct sigaction sa;
-
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (efd < 0)
 		die("eventfd: %s", strerror(errno));
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = on_sigio;
-	if (sigaction(SIGIO, &sa, NULL) < 0)
-		die("sigaction: %s", strerror(errno));
-	sa.sa_handler = on_stop;
-	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0)
+	if (mypoll_sigio_handlers(on_sigio, on_stop) < 0)
 		die("sigaction: %s", strerror(errno));
 }
 
@@ -441,7 +427,7 @@ static uint32_t open_source(const struct opts *o)
 {
 	struct mypoll_stats st;
 	uint32_t capacity = 0;
-	int fl, err;
+	int err;
 
 	if (o->emulate) {
 		src_name = "emulated device";
@@ -465,11 +451,9 @@ static uint32_t open_source(const struct opts *o)
 	}
 
 	/* SIGIO to this process on every new record. */
-	if (fcntl(src_fd, F_SETOWN, getpid()) < 0)
-		die("%s: F_SETOWN: %s", src_name, strerror(errno));
-	fl = fcntl(src_fd, F_GETFL);
-	if (fl < 0 || fcntl(src_fd, F_SETFL, fl | O_ASYNC | O_NONBLOCK) < 0)
-		die("%s: O_ASYNC: %s", src_name, strerror(errno));
+	err = mypoll_set_async(src_fd, 1, 0);
+	if (err)
+		die("%s: O_ASYNC: %s", src_name, strerror(err));
 	return capacity;
 }
 
@@ -686,7 +670,6 @@ static int run_bench(const struct opts *o, int epfd, uint32_t capacity)
 
 int main(int argc, char **argv)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
 	struct opts o;
 	uint32_t capacity;
 	int epfd, ret;
@@ -696,12 +679,9 @@ int main(int argc, char **argv)
 	setup_signals();
 	capacity = open_source(&o);
 
-	epfd = epoll_create1(EPOLL_CLOEXEC);
+	epfd = mypoll_epoll_watch(efd);
 	if (epfd < 0)
-		die("epoll_create1: %s", strerror(errno));
-	ev.data.fd = efd;
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, efd, &ev) < 0)
-		die("epoll_ctl: %s", strerror(errno));
+		die("epoll: %s", strerror(errno));
 
 	if (o.bench)
 		ret = run_bench(&o, epfd, capacity);

@@ -37,10 +37,9 @@ int main(int argc, char **argv)
 {
 	static struct mypoll_event buf[64];
 	struct mypoll_stats st;
-	struct sigaction sa;
 	sigset_t io, old;
 	const char *path;
-	int fd, fl, err;
+	int fd, err;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") ||
 			  !strcmp(argv[1], "-h"))) {
@@ -75,11 +74,7 @@ int main(int argc, char **argv)
 	}
 
 	/* The default action of SIGIO kills the process: install first. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigio;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	if (sigaction(SIGIO, &sa, NULL) < 0) {
+	if (mypoll_sigio_handlers(on_sigio, NULL) < 0) {
 		fprintf(stderr, "%s: sigaction: %s\n", prog, strerror(errno));
 		return 1;
 	}
@@ -92,11 +87,10 @@ int main(int argc, char **argv)
 	sigaddset(&io, SIGIO);
 	sigprocmask(SIG_BLOCK, &io, &old);
 
-	if (fcntl(fd, F_SETOWN, getpid()) < 0 ||
-	    (fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl | O_ASYNC | O_NONBLOCK) < 0) {
+	err = mypoll_set_async(fd, 1, 0);
+	if (err) {
 		fprintf(stderr, "%s: %s: fcntl: %s\n", prog, path,
-			strerror(errno));
+			strerror(err));
 		return 1;
 	}
 

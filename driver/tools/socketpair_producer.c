@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,19 +242,12 @@ static void *producer_main(void *arg)
 
 static int kick(struct sp_producer *p)
 {
-	uint64_t one = 1;
-
-	while (write(p->kick, &one, sizeof(one)) < 0) {
-		if (errno != EINTR)
-			return errno;
-	}
-	return 0;
+	return mypoll_eventfd_kick(p->kick);
 }
 
 struct sp_producer *sp_producer_start(int *reader_fd)
 {
 	struct sp_producer *p;
-	sigset_t all, old;
 	int sv[2], size = INT_MAX, fl, err;
 
 	p = calloc(1, sizeof(*p));
@@ -289,10 +281,8 @@ struct sp_producer *sp_producer_start(int *reader_fd)
 		goto fail;
 	}
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&p->thread, NULL, producer_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* Signals for the reader go to the caller's threads. */
+	err = mypoll_thread_start(&p->thread, producer_main, p);
 	if (err) {
 		pthread_mutex_destroy(&p->lock);
 		errno = err;
