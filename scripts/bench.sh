@@ -31,7 +31,8 @@ done
 MYPOLL_BROWSER=0 scripts/prerequisites.sh
 make -s -C driver/tools
 mvn -B -q -ntp -Dstyle.color=never package -DskipTests
-jar=verticles/target/mypoll-bridge.jar
+# The benchmarks are in the testkit jar, with the driver and bridge classes.
+jar=testkit/target/mypoll-testkit.jar
 # What the jar's manifest grants under java -jar: the JDK internals Hazelcast uses.
 hazelcast_access=(--add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
 	--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
@@ -39,9 +40,9 @@ hazelcast_access=(--add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-ope
 for part in "${parts[@]}"; do
 	echo "== $part =="
 	if [ "$part" = local ]; then
-		java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.bridge.bench.BridgeBenchmark driver/tools/sigio_eventfd_epoll "$@"
+		java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.BridgeBenchmark driver/tools/sigio_eventfd_epoll "$@"
 	else
-		java ${JAVA_OPTS:-} "${hazelcast_access[@]}" -cp "$jar" io.mypoll.bridge.bench.ClusterBenchmark \
+		java ${JAVA_OPTS:-} "${hazelcast_access[@]}" -cp "$jar" io.mypoll.testkit.bench.ClusterBenchmark \
 			driver/tools/sigio_eventfd_epoll "$@"
 	fi
 	echo

@@ -80,17 +80,19 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get install -y --no-install-recommends "${need[@]}" >&2
 fi
 
-host_line() {
-	local name=$1 hdr=$2 img=$3 hpkg ipkg kdir vmlinuz
-	hpkg=$(dep_of "" "$hdr" linux-headers-)
-	ipkg=$(dep_of "" "$img" linux-image-)
-	[ -n "$hpkg" ] && [ -n "$ipkg" ] || die "cannot resolve $hdr / $img"
+# kernel_line NAME ROOT HEADERS IMAGE: the output line of a kernel whose
+# packages are installed in ROOT ("" for this host).
+kernel_line() {
+	local name=$1 root=$2 hdr=$3 img=$4 hpkg ipkg kdir vmlinuz
+	hpkg=$(dep_of "$root" "$hdr" linux-headers-)
+	ipkg=$(dep_of "$root" "$img" linux-image-)
+	[ -n "$hpkg" ] && [ -n "$ipkg" ] || die "cannot resolve $hdr / $img${root:+ in $root}"
 	kdir=/usr/src/$hpkg
 	vmlinuz=/boot/vmlinuz-${ipkg#linux-image-}
 	vmlinuz=${vmlinuz%-unsigned}
-	[ -f "$kdir/Makefile" ] || die "$kdir is not a kernel build tree"
-	[ -f "$vmlinuz" ] || die "$vmlinuz is missing"
-	echo "$name $kdir $vmlinuz -"
+	[ -f "$root$kdir/Makefile" ] || die "$root$kdir is not a kernel build tree"
+	[ -f "$root$vmlinuz" ] || die "$root$vmlinuz is missing"
+	echo "$name $kdir $root$vmlinuz ${root:--}"
 }
 
 # ---- trixie chroot: 6.12 ----------------------------------------------------
@@ -140,19 +142,6 @@ if [ ${#need[@]} -gt 0 ]; then
 	umount_chroot
 fi
 
-chroot_line() {
-	local hpkg ipkg kdir vmlinuz
-	hpkg=$(dep_of "$CHROOT" linux-headers-amd64 linux-headers-)
-	ipkg=$(dep_of "$CHROOT" linux-image-amd64 linux-image-)
-	[ -n "$hpkg" ] && [ -n "$ipkg" ] || die "cannot resolve the trixie kernel packages"
-	kdir=/usr/src/$hpkg
-	vmlinuz=/boot/vmlinuz-${ipkg#linux-image-}
-	vmlinuz=${vmlinuz%-unsigned}
-	[ -f "$CHROOT$kdir/Makefile" ] || die "$CHROOT$kdir is not a kernel build tree"
-	[ -f "$CHROOT$vmlinuz" ] || die "$CHROOT$vmlinuz is missing"
-	echo "6.12 $kdir $CHROOT$vmlinuz $CHROOT"
-}
-
-host_line 6.1 linux-headers-amd64 linux-image-amd64
-host_line 6.1-rt linux-headers-rt-amd64 linux-image-rt-amd64
-chroot_line
+kernel_line 6.1 "" linux-headers-amd64 linux-image-amd64
+kernel_line 6.1-rt "" linux-headers-rt-amd64 linux-image-rt-amd64
+kernel_line 6.12 "$CHROOT" linux-headers-amd64 linux-image-amd64

@@ -3,15 +3,17 @@
 # kernel booted under QEMU (TCG), seen from the host.
 #
 # The guest (scripts/qemu/e2e-init) gets this host's root filesystem
-# read-only over virtio-9p and runs the host's JVM and the shaded jar from
-# it; its port 8080 is forwarded to 127.0.0.1:HOSTPORT. In one boot it runs
-# io.mypoll.driver.check.DeviceCheck against the module, then the bridge
-# once per notify mode (sigio, poll), and for each the host runs the JUnit
-# test io.mypoll.bridge.e2e.GuestBridgeE2E (SockJS event bus, REST status,
+# read-only over virtio-9p and runs the host's JVM and the shaded jars from
+# it (bridge/target/mypoll-bridge.jar, testkit/target/mypoll-testkit.jar);
+# its port 8080 is forwarded to 127.0.0.1:HOSTPORT. The guest init and its
+# helpers (scripts/qemu/guest-lib.sh) come in the initramfs. In one boot it
+# runs io.mypoll.testkit.check.DeviceCheck against the module, then the
+# bridge once per notify mode (sigio, poll), and for each the host runs the
+# JUnit test io.mypoll.bridge.e2e.GuestBridgeE2E (SockJS event bus, REST status,
 # the dashboard in headless Chromium) against the forwarded port; then the
 # guest stops the bridge with SIGTERM, unloads the module, runs the benchmark
-# (sigio_eventfd_epoll and io.mypoll.bridge.bench.DeviceBenchmark) and checks
-# the kernel log.
+# (sigio_eventfd_epoll and io.mypoll.testkit.bench.DeviceBenchmark) and
+# checks the kernel log.
 #
 # Usage: scripts/qemu-e2e.sh [--timeout S] [--port N] [--no-bench | --bench-only] [--keep]
 #
@@ -23,7 +25,9 @@ ROOT=$PWD
 
 KERNEL_TREES=${KERNEL_TREES:-$ROOT/scripts/kernel-trees.sh}
 BUILD_DRIVER=${BUILD_DRIVER:-$ROOT/scripts/build-driver.sh}
-JAR=$ROOT/verticles/target/mypoll-bridge.jar
+BRIDGE_JAR=$ROOT/bridge/target/mypoll-bridge.jar
+# The benchmarks and the device check, with the driver and bridge classes.
+TESTKIT_JAR=$ROOT/testkit/target/mypoll-testkit.jar
 E2E_TEST=io.mypoll.bridge.e2e.GuestBridgeE2E
 PERIOD_MS=100
 # Modules the guest needs before it can mount 9p and use the network.
@@ -59,9 +63,11 @@ while [ $# -gt 0 ]; do
 done
 case "$timeout_s" in '' | *[!0-9]*) echo "qemu-e2e: bad --timeout" >&2; exit 2 ;; esac
 
-log() {
-	echo "qemu-e2e: $*" >&2
-}
+TOOL=qemu-e2e
+# shellcheck source=scripts/qemu/host-lib.sh
+. scripts/qemu/host-lib.sh
+# shellcheck source=scripts/jar-freshness.sh
+. scripts/jar-freshness.sh
 
 start=$(date +%s)
 pass=0
@@ -81,22 +87,8 @@ die() {
 
 # ---- prerequisites ----------------------------------------------------------
 
-missing=()
-for pkg in qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev chromium chromium-driver; do
-	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-		missing+=("$pkg")
-	fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	if ! { apt-get -o DPkg::Lock::Timeout=600 update &&
-	       apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"; } \
-	       >/tmp/qemu-e2e-apt.log 2>&1; then
-		tail -n 20 /tmp/qemu-e2e-apt.log >&2
-		die "prerequisites: cannot install ${missing[*]} (log: /tmp/qemu-e2e-apt.log)"
-	fi
-fi
+need_packages qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev chromium chromium-driver ||
+	die "prerequisites: cannot install $missing_packages"
 command -v java >/dev/null || die "prerequisites: no java on PATH"
 command -v mvn >/dev/null || die "prerequisites: no mvn on PATH"
 # The guest runs this Java from the shared root.
@@ -105,18 +97,7 @@ jhome=${jhome%/bin/java}
 
 # The work directory is shared with the guest read-write; it must not be
 # under /tmp, which the guest covers with its own tmpfs.
-work=$(mktemp -d /var/tmp/qemu-e2e.XXXXXX)
-qemu_pid=
-cleanup() {
-	[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null || true
-	if [ "$keep" = 1 ]; then
-		log "work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work /var/tmp/qemu-e2e.XXXXXX
 
 # ---- kernel, module, modules of the guest -------------------------------------
 
@@ -155,30 +136,25 @@ for m in $GUEST_MODULES; do
 	add_mod "$p"
 done
 
-# ---- the jar, the C tool, the host test -------------------------------------
+# ---- the jars, the C tool, the host test -------------------------------------
 
-if [ ! -f "$JAR" ] || ! unzip -l "$JAR" 2>/dev/null | grep -q 'io/mypoll/driver/check/DeviceCheck.class' ||
-   [ -n "$(find driver/src/main verticles/src/main webroot -newer "$JAR" -type f -not -path '*/node_modules/*' 2>/dev/null | head -n 1)" ]; then
-	log "building $JAR"
+# One package at the root builds both jars; a testkit jar of an older
+# layout lacks the device check.
+if jars_stale "$BRIDGE_JAR" "$TESTKIT_JAR" ||
+   ! unzip -l "$TESTKIT_JAR" 2>/dev/null | grep -q 'io/mypoll/testkit/check/DeviceCheck.class'; then
+	log "building $BRIDGE_JAR and $TESTKIT_JAR"
 	mvn -B -q -ntp -Dstyle.color=never package -DskipTests >"$work/package.log" 2>&1 || {
 		tail -n 30 "$work/package.log" >&2
 		die "jar: mvn package failed"
 	}
 fi
-cp "$JAR" "$work/mypoll-bridge.jar"
+cp "$BRIDGE_JAR" "$TESTKIT_JAR" "$work/"
 
-mkdir -p "$work/src/kernel"
-cp -r driver/tools "$work/src/tools"
-cp driver/kernel/mypoll.h "$work/src/kernel/"
-make -C "$work/src/tools" clean >/dev/null 2>&1 || true
-make -C "$work/src/tools" sigio_eventfd_epoll >"$work/tools.log" 2>&1 || {
-	tail -n 20 "$work/tools.log" >&2
-	die "tools: building sigio_eventfd_epoll failed"
-}
+build_tools sigio_eventfd_epoll || die "tools: building sigio_eventfd_epoll failed"
 cp "$work/src/tools/sigio_eventfd_epoll" "$work/"
 
 # The host test's classes, compiled now so that the run during the boot is quick.
-mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,verticles test-compile \
+mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,bridge test-compile \
 	>"$work/test-compile.log" 2>&1 || {
 	tail -n 30 "$work/test-compile.log" >&2
 	die "host test: mvn test-compile failed"
@@ -187,10 +163,7 @@ mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,verticles test-co
 # ---- initramfs -----------------------------------------------------------------
 
 r=$work/root
-mkdir -p "$r/bin" "$r/dev" "$r/proc" "$r/sys" "$r/tmp" "$r/modules"
-cp /bin/busybox "$r/bin/busybox"
-ln -s busybox "$r/bin/sh"
-install -m 0755 scripts/qemu/e2e-init "$r/init"
+mkdir -p "$r/modules"
 cp "$work/build/mypoll.ko" "$r/mypoll.ko"
 for p in "${mod_order[@]}"; do
 	f=$moddir/$p
@@ -202,8 +175,7 @@ for p in "${mod_order[@]}"; do
 	esac
 	basename "${p%.ko*}.ko" >>"$r/modules/order"
 done
-mknod -m 0600 "$r/dev/console" c 5 1
-(cd "$r" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.gz"
+make_initramfs "$r" scripts/qemu/e2e-init "$work/initrd.gz"
 
 # ---- boot ------------------------------------------------------------------------
 
@@ -227,13 +199,14 @@ timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg,thread=single -m 2048 -s
 	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:8080" -device virtio-net-pci,netdev=n0 \
 	</dev/null >"$work/qemu.log" 2>&1 &
 qemu_pid=$!
+bg_pids=("$qemu_pid")
 
 # Runs the host test against the guest's bridge in that mode; PASS/FAIL per test.
 host_test() {
 	local mode=$1 xml rc=0 name body
-	xml=verticles/target/surefire-reports/TEST-$E2E_TEST.xml
+	xml=bridge/target/surefire-reports/TEST-$E2E_TEST.xml
 	rm -f "$xml"
-	mvn -B -q -ntp -Dstyle.color=never -o -Dexec.skip=true -pl driver,verticles test-compile surefire:test \
+	mvn -B -q -ntp -Dstyle.color=never -o -Dexec.skip=true -pl driver,bridge test-compile surefire:test \
 		-Dtest="$E2E_TEST" -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false \
 		-Dmypoll.e2e.port="$port" -Dmypoll.e2e.mode="$mode" -Dmypoll.e2e.periodMs="$PERIOD_MS" \
 		>"$work/host-test-$mode.log" 2>&1 || rc=$?
@@ -301,16 +274,11 @@ while :; do
 done
 rc=0
 wait "$qemu_pid" || rc=$?
-qemu_pid=
+bg_pids=()
 if [ "$ended" = 0 ]; then
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		why="timeout after $(($(date +%s) - start)) s"
-	else
-		why="qemu exit $rc"
-	fi
+	why=$(boot_why "$rc" $(($(date +%s) - start)))
 	say_result "FAIL boot: no complete result from the guest ($why); console tail:"
-	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' "$work/console.log" 2>/dev/null | tr -d '\r' |
-		grep -v '^[[:space:]]*$' | tail -n 25 | sed 's/^/  /'
+	console_tail "$work/console.log" "  "
 fi
 for f in "$work"/bridge-*.log; do
 	[ -f "$f" ] && [ "$fail" -gt 0 ] && { echo "--- ${f##*/} (tail)"; tail -n 15 "$f"; }

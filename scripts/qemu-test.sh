@@ -4,8 +4,9 @@
 # For each kernel that scripts/kernel-trees.sh provides (6.1, 6.1-rt, 6.12):
 # build the module against its tree, pack an initramfs with busybox, the
 # module, the statically linked mypoll_check and sigio_eventfd_epoll and the
-# guest init (scripts/qemu/init), boot it with TCG and collect the results
-# the guest writes to its second serial port.
+# guest init (scripts/qemu/init, with scripts/qemu/guest-lib.sh), boot it
+# with TCG and collect the results the guest writes to its second serial
+# port.
 #
 # Usage: scripts/qemu-test.sh [--kernel NAME]... [--timeout S] [--jobs N]
 #                             [--keep]
@@ -73,30 +74,15 @@ case "$timeout_s" in '' | *[!0-9]*) echo "qemu-test: bad --timeout" >&2; exit 2 
 case "$jobs" in '' | *[!0-9]* | 0) echo "qemu-test: bad --jobs" >&2; exit 2 ;; esac
 [ "$jobs" -le 3 ] || jobs=3
 
-log() {
-	echo "qemu-test: $*" >&2
-}
+TOOL=qemu-test
+# shellcheck source=scripts/qemu/host-lib.sh
+. scripts/qemu/host-lib.sh
 
 # ---- prerequisites ----------------------------------------------------------
 
-missing=()
-for pkg in qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev; do
-	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-	     grep -q 'install ok installed'; then
-		missing+=("$pkg")
-	fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	if ! { apt-get -o DPkg::Lock::Timeout=600 update &&
-	       apt-get -o DPkg::Lock::Timeout=600 install -y \
-		       --no-install-recommends "${missing[@]}"; } \
-	       >/tmp/qemu-test-apt.log 2>&1; then
-		tail -n 20 /tmp/qemu-test-apt.log >&2
-		log "FAIL: cannot install ${missing[*]} (log: /tmp/qemu-test-apt.log)"
-		exit 1
-	fi
+if ! need_packages qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev; then
+	log "FAIL: cannot install $missing_packages"
+	exit 1
 fi
 for f in "$KERNEL_TREES" "$BUILD_DRIVER"; do
 	if [ ! -x "$f" ]; then
@@ -106,37 +92,11 @@ for f in "$KERNEL_TREES" "$BUILD_DRIVER"; do
 done
 
 start=$(date +%s)
-work=$(mktemp -d /tmp/qemu-test.XXXXXX)
-pids=()
-cleanup() {
-	local p f
-
-	# timeout(1) passes the signal on to its qemu.
-	for f in "$work"/*/timeout.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
-	done
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	if [ "$keep" = 1 ]; then
-		log "work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work /tmp/qemu-test.XXXXXX
 
 # ---- user-space tools, static, once ----------------------------------------
 
-# Built in a copy, so that the tree's own (dynamic) builds stay as they are.
-mkdir -p "$work/src/kernel"
-cp -r driver/tools "$work/src/tools"
-cp driver/kernel/mypoll.h "$work/src/kernel/"
-make -C "$work/src/tools" clean >/dev/null 2>&1 || true
-if ! make -C "$work/src/tools" STATIC=1 mypoll_check sigio_eventfd_epoll \
-	>"$work/tools.log" 2>&1; then
-	tail -n 30 "$work/tools.log" >&2
+if ! build_tools STATIC=1 mypoll_check sigio_eventfd_epoll; then
 	log "FAIL: building driver/tools statically failed"
 	exit 1
 fi
@@ -184,18 +144,18 @@ done
 parallel() {
 	local k running=0
 
-	pids=()
+	bg_pids=()
 	for k in "${kernels[@]}"; do
 		if [ $running -ge "$jobs" ]; then
 			wait -n || true
 			running=$((running - 1))
 		fi
 		"$@" "$k" &
-		pids+=($!)
+		bg_pids+=($!)
 		running=$((running + 1))
 	done
 	wait || true
-	pids=()
+	bg_pids=()
 }
 
 # Results of a kernel that never booted go straight into its result file.
@@ -223,16 +183,10 @@ build_one() {
 		return
 	fi
 
-	mkdir -p "$d/root/bin" "$d/root/dev" "$d/root/proc" "$d/root/sys" \
-		"$d/root/tmp"
-	cp /bin/busybox "$d/root/bin/busybox"
-	ln -s busybox "$d/root/bin/sh"
-	install -m 0755 scripts/qemu/init "$d/root/init"
+	mkdir -p "$d/root"
 	cp "$ko" "$d/root/mypoll.ko"
 	cp "$tools/mypoll_check" "$tools/sigio_eventfd_epoll" "$d/root/"
-	# The kernel opens /dev/console for init before devtmpfs is mounted.
-	mknod -m 0600 "$d/root/dev/console" c 5 1
-	(cd "$d/root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$d/initrd.gz"
+	make_initramfs "$d/root" scripts/qemu/init "$d/initrd.gz"
 	touch "$d/ready"
 }
 
@@ -296,16 +250,9 @@ for k in "${kernels[@]}"; do
 
 	if [ -f "$d/ready" ] && [ "$ended" = 0 ]; then
 		read -r rc secs <"$d/boot" || { rc=?; secs=?; }
-		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-			why="timeout after $secs s"
-		else
-			why="qemu exit $rc after $secs s"
-		fi
+		why=$(boot_why "$rc" "$secs")
 		echo "[$k] FAIL boot: no complete result from the guest ($why); console tail:"
-		# Without the firmware's terminal escapes and blank lines.
-		sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' \
-			"$d/console.log" 2>/dev/null | tr -d '\r' |
-			grep -v '^[[:space:]]*$' | tail -n 25 | sed "s/^/[$k]   /"
+		console_tail "$d/console.log" "[$k]   "
 		fail=$((fail + 1))
 		problems+=("$k: missing result ($why)")
 	elif [ ! -f "$d/ready" ]; then

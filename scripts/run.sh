@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Starts the bridge with conf/config.json, building it first when needed.
-# Arguments are passed on: scripts/run.sh -conf my.json
+# Starts the bridge with conf/config.json, building it first when a source
+# changed. Arguments are passed on: scripts/run.sh -conf my.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/jar-freshness.sh
+. scripts/jar-freshness.sh
 
-jar=verticles/target/mypoll-bridge.jar
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml driver verticles/pom.xml verticles/src conf webroot \
-		-newer "$jar" -type f -print -quit)" ]; then
-	MYPOLL_BROWSER=0 scripts/prerequisites.sh
-	echo "building $jar ..."
-	mvn -B -q -ntp -Dstyle.color=never package -DskipTests
+jar=bridge/target/mypoll-bridge.jar
+if jars_stale "$jar"; then
+	# Bridges started together must not build in the same tree at once:
+	# one builds, the others wait and then find the jar fresh.
+	mkdir -p bridge/target
+	exec 9>bridge/target/.build.lock
+	flock 9
+	if jars_stale "$jar"; then
+		MYPOLL_BROWSER=0 scripts/prerequisites.sh
+		echo "building $jar ..."
+		mvn -B -q -ntp -Dstyle.color=never package -DskipTests
+	fi
+	# The bridge must not hold the lock.
+	exec 9>&-
 fi
 
 conf=(-conf conf/config.json)

@@ -1,28 +1,35 @@
 package io.mypoll.bridge;
 
+import io.mypoll.bridge.cluster.DeviceDirectory;
+import io.mypoll.bridge.cluster.DirectoryVerticle;
+import io.mypoll.bridge.cluster.EventRelay;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.device.DeviceVerticle;
+import io.mypoll.bridge.example.EventLogger;
+import io.mypoll.bridge.web.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 
 /**
- * The application: checks its configuration (this verticle's config()) and
- * deploys the device directory, the device verticle (a worker, when the node
- * has devices), the HTTP verticle, when {@code logEvents} is on the example
- * consumer, and in a cluster the relay of other nodes' events.
+ * The application: deploys the device directory, the device verticle (a
+ * worker, when the node has devices), the HTTP verticle, when
+ * {@code logEvents} is on the example consumer, and in a cluster the relay of
+ * other nodes' events.
  */
 public final class BridgeVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(BridgeVerticle.class.getName());
+    private final BridgeConfig config;
     private HttpVerticle http;
+
+    /** @param config the checked settings ({@link BridgeConfig#from}) */
+    public BridgeVerticle(BridgeConfig config) {
+        this.config = config;
+    }
 
     @Override
     public Future<?> start() {
-        BridgeConfig config;
-        try {
-            config = BridgeConfig.from(config());
-        } catch (ConfigException e) {
-            return Future.failedFuture(e);
-        }
         DeviceDirectory directory = new DeviceDirectory(vertx);
         LOG.log(System.Logger.Level.INFO, "node {0}: {1} device(s), notify {2}, HTTP on {3}:{4,number,#}{5}",
                 config.node(), config.devices().size(), config.notifyMode().label(), config.httpHost(),

@@ -1,6 +1,9 @@
 package io.mypoll.bridge;
 
-import io.vertx.core.DeploymentOptions;
+import io.mypoll.bridge.cluster.ClusterSetup;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.ConfigException;
+import io.mypoll.bridge.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -11,6 +14,14 @@ import java.util.logging.LogManager;
  * Starts the bridge: {@code java -jar mypoll-bridge.jar [-conf FILE] [--cluster]}.
  * A configuration the bridge cannot run with ends it with one line naming
  * the key, and exit status 2.
+ *
+ * <p>Not Vert.x 5's {@code VertxApplication}: its {@code -conf} is one file
+ * or inline JSON that it parses itself, where the bridge's settings are four
+ * vertx-config layers (defaults, files, environment, system properties) that
+ * must be read before Vert.x is made, since they decide whether it is
+ * clustered; and it reports failures with its own usage text and exit codes
+ * (such as 15 for a failed deployment), where the bridge prints one line
+ * naming the key and exits with 2, as service managers and scripts expect.
  */
 public final class Main {
     private Main() {
@@ -41,10 +52,9 @@ public final class Main {
         boolean forceCluster = cluster;
         // The settings are read with a plain Vert.x; a clustered one is made only when they ask for it.
         Vertx reader = Vertx.vertx();
-        JsonObject config;
         BridgeConfig checked;
         try {
-            config = ConfigLoader.load(reader, confFile).await();
+            JsonObject config = ConfigLoader.load(reader, confFile).await();
             if (forceCluster) {
                 JsonObject section = config.getValue("cluster") instanceof JsonObject o ? o : new JsonObject();
                 config.put("cluster", section.put("enabled", true));
@@ -68,7 +78,7 @@ public final class Main {
             vertx = reader;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
-        vertx.deployVerticle(new BridgeVerticle(), new DeploymentOptions().setConfig(config))
+        vertx.deployVerticle(new BridgeVerticle(checked))
                 .onFailure(e -> {
                     String message = e instanceof ConfigException ? e.getMessage()
                             : "cannot start: " + e;

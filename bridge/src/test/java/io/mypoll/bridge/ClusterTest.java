@@ -1,10 +1,11 @@
 package io.mypoll.bridge;
 
+import io.mypoll.bridge.contract.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mypoll.bridge.WebBridge.BridgeSocket;
+import io.mypoll.bridge.web.WebFixture.EventBusSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -169,14 +170,14 @@ class ClusterTest {
     }
 
     /** A bridge client of node3, registered for {@code address}. */
-    private static BridgeSocket socket(String address) throws Exception {
-        BridgeSocket socket = within(BridgeSocket.connect(vertx, httpPort));
+    private static EventBusSocket socket(String address) throws Exception {
+        EventBusSocket socket = within(EventBusSocket.connect(vertx, httpPort));
         socket.register(address);
         return socket;
     }
 
     /** The events that arrive within {@code ms}, per device. */
-    private static Map<String, List<JsonObject>> collect(BridgeSocket socket, long ms) throws InterruptedException {
+    private static Map<String, List<JsonObject>> collect(EventBusSocket socket, long ms) throws InterruptedException {
         Map<String, List<JsonObject>> byDevice = new HashMap<>();
         long deadline = System.currentTimeMillis() + ms;
         while (System.currentTimeMillis() < deadline) {
@@ -203,7 +204,7 @@ class ClusterTest {
     @Test
     @Order(1)
     void theHttpNodesSockJsClientSeesBothDevicesEventsWithNoGap() throws Exception {
-        BridgeSocket socket = socket(Addresses.EVENTS);
+        EventBusSocket socket = socket(Addresses.EVENTS);
         Map<String, List<JsonObject>> events = collect(socket, 4_000);
         within(socket.ws.close());
         for (String[] d : new String[][] {{"dev1", "node1"}, {"dev2", "node2"}}) {
@@ -244,13 +245,13 @@ class ClusterTest {
     @Test
     @Order(4)
     void aTriggerThroughTheHttpNodesBridgeArrivesAsAManualEventOfNode2sDevice() throws Exception {
-        BridgeSocket socket = socket(Addresses.EVENTS);
+        EventBusSocket socket = socket(Addresses.EVENTS);
         String payload = "cluster " + System.nanoTime() % 100_000;
         socket.request(Addresses.trigger("dev2"), new JsonObject().put("payload", payload), "r1");
         JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")) || "err".equals(f.getString("type")),
                 10_000);
         assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"), reply.encode());
-        JsonObject manual = socket.await(f -> BridgeSocket.event("manual").test(f)
+        JsonObject manual = socket.await(f -> EventBusSocket.event("manual").test(f)
                 && payload.equals(f.getJsonObject("body").getString("payload")), 10_000).getJsonObject("body");
         within(socket.ws.close());
         assertEquals("dev2", manual.getString("device"));
@@ -274,9 +275,9 @@ class ClusterTest {
     @Test
     @Order(6)
     void aKilledNodesDeviceIsOfflineWithin10sWhileNode2KeepsFlowing() throws Exception {
-        BridgeSocket socket = socket(Addresses.EVENTS);
+        EventBusSocket socket = socket(Addresses.EVENTS);
         // What the dashboard listens to.
-        BridgeSocket status = socket(Addresses.STATUS);
+        EventBusSocket status = socket(Addresses.STATUS);
         collect(socket, 500);
         nodes.get("node1").close(); // SIGKILL
         long killed = System.currentTimeMillis();
@@ -315,7 +316,7 @@ class ClusterTest {
             dev1 = device("dev1");
         }
         assertNotEquals(oldNodeId, dev1.getString("nodeId"), "a new member serves it");
-        BridgeSocket socket = socket(Addresses.EVENTS);
+        EventBusSocket socket = socket(Addresses.EVENTS);
         List<JsonObject> events = collect(socket, 2_000).getOrDefault("dev1", List.of());
         within(socket.ws.close());
         assertTrue(events.size() >= 100, "dev1 events after the rejoin: " + events.size());
@@ -325,7 +326,7 @@ class ClusterTest {
     @Test
     @Order(8)
     void aNodeStoppedWithSigtermSaysItsDeviceIsOfflineAndGivesUpItsId() throws Exception {
-        BridgeSocket status = socket(Addresses.STATUS);
+        EventBusSocket status = socket(Addresses.STATUS);
         BridgeProcess node1 = nodes.get("node1");
         node1.process.destroy(); // SIGTERM
         assertEquals(143, node1.waitForExit(20_000), String.join("\n", node1.lines));

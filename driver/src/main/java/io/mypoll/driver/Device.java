@@ -1,50 +1,49 @@
 package io.mypoll.driver;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An open mypoll reader: the real device or the emulator. Both hand the
- * bridge a kernel file descriptor that reads 64-byte records, takes writes as
- * manual triggers, and signals readiness through poll and SIGIO.
+ * An open device reader: a kernel file descriptor that signals readiness
+ * through poll and SIGIO, and the device type's own way of reading and
+ * decoding its records. The {@link DeviceLoop} only waits for readiness and
+ * calls {@link #read}; everything about the record format lives in the type.
  */
 public interface Device extends AutoCloseable {
-    /** Size of a read buffer that always holds a whole read: 1024 records. */
-    int READ_BUFFER_SIZE = 1024 * MypollAbi.RECORD_SIZE;
-
     /** The bridge's name for the device, as in {@code mypoll.trigger.<id>}. */
     String id();
 
-    /** The device node, or {@code "emulator"}. */
+    /** The device node, or a word for a device with none (the emulator). */
     String path();
 
-    /** "mypoll" or "emulator". */
+    /** The device type: "mypoll", "emulator", ... */
     String kind();
 
-    /** The reader's file descriptor; valid until {@link #close()}. */
+    /** The reader's file descriptor; -1 once closed. */
     int fd();
 
+    /** The {@link DeviceEvent#typeName()} values this type produces, for counters that list each. */
+    List<String> eventTypes();
+
     /**
-     * Reads the records that are queued now, without blocking.
+     * Reads what is queued now, without blocking, with at most {@code maxReads}
+     * read() calls, and appends the decoded events to {@code into} in order.
      *
-     * @return the records in order; empty when none are queued
-     * @throws IOException when the read fails, or the device has gone
+     * @return true when the limit was reached and more may be queued; false after EAGAIN
+     * @throws IOException when the device has gone (end of file, or a read error); the
+     *                     events read before it are in {@code into}
      */
-    List<DeviceEvent> readBatch() throws IOException;
+    boolean read(int maxReads, List<DeviceEvent> into) throws IOException;
 
-    /** Writes the payload to the device, which makes one MANUAL event (first 40 bytes). */
-    void trigger(byte[] payload) throws IOException;
-
-    /** Timer period in microseconds; 0 when the timer is off. */
-    int periodUs() throws IOException;
-
-    void setPeriodUs(int periodUs) throws IOException;
-
-    /** Makes {@code count} BURST events now. */
-    void burst(int count) throws IOException;
-
-    /** This reader's counters. */
-    DeviceStats stats() throws IOException;
+    /** Everything queued now, through the same read path as the loop. */
+    default List<DeviceEvent> readAvailable() throws IOException {
+        List<DeviceEvent> events = new ArrayList<>();
+        while (read(Integer.MAX_VALUE, events)) {
+            // read() stops only at EAGAIN with this limit; the loop is for form.
+        }
+        return events;
+    }
 
     /** Closes the reader; idempotent. */
     @Override

@@ -8,7 +8,7 @@ import io.mypoll.driver.linux.EventFd;
 import io.mypoll.driver.linux.LibC;
 import io.mypoll.driver.linux.SignalFd;
 import io.mypoll.driver.linux.Signals;
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One dedicated thread that waits in epoll_wait for device notifications,
- * drains every ready device with multi-record reads until EAGAIN, and hands
- * each drained batch to a {@link DeviceListener} once.
+ * One dedicated thread that waits in epoll_wait for device notifications and
+ * dispatches readiness: each ready device reads and decodes its own records
+ * ({@link Device#read}) until EAGAIN, and each drained batch goes to a
+ * {@link DeviceListener} once. The loop knows no record format.
  *
  * <p>In {@link NotifyMode#SIGIO} mode each device has O_ASYNC set, its signal
  * (F_SETSIG) directed at this thread (F_SETOWN_EX, F_OWNER_TID), and the signal
@@ -32,8 +33,8 @@ import java.util.concurrent.ExecutionException;
  * eventfd wakes the loop for commands and stop; nothing else wakes it, so an
  * idle loop sleeps.
  */
-public final class EventLoop implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+public final class DeviceLoop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DeviceLoop.class.getName());
     private static final int MAX_EPOLL_EVENTS = 64;
     private static final int MAX_SIGINFOS = 64;
     /** Reads of one device per turn, so a flooding device cannot starve the others. */
@@ -52,8 +53,6 @@ public final class EventLoop implements AutoCloseable {
     /* Loop thread only. */
     private final Map<Integer, Device> devices = new HashMap<>();
     private final Set<Device> ready = new LinkedHashSet<>();
-    private final Memory readBuffer = new Memory(Device.READ_BUFFER_SIZE);
-    private final ByteBuffer records = Records.view(readBuffer);
     private final EpollEvents events = new EpollEvents(MAX_EPOLL_EVENTS);
     private final Memory owner = new Memory(8);
     private Epoll epoll;
@@ -63,7 +62,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * @param signal the signal devices raise in SIGIO mode: {@link LibC#SIGIO} or a real-time signal
      */
-    public EventLoop(String name, NotifyMode mode, int signal, DeviceListener listener) throws ErrnoException {
+    public DeviceLoop(String name, NotifyMode mode, int signal, DeviceListener listener) throws ErrnoException {
         this.mode = mode;
         this.signal = signal;
         this.listener = listener;
@@ -73,18 +72,18 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Starts the thread and waits until its epoll set is ready. */
-    public EventLoop start() throws ErrnoException {
+    public DeviceLoop start() throws ErrnoException {
         thread.start();
         try {
             started.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the event loop", e);
+            throw new IllegalStateException("interrupted while starting the device loop", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ErrnoException errno) {
                 throw errno;
             }
-            throw new IllegalStateException("event loop failed to start", e.getCause());
+            throw new IllegalStateException("device loop failed to start", e.getCause());
         }
         return this;
     }
@@ -136,7 +135,7 @@ public final class EventLoop implements AutoCloseable {
         wake.close();
         Command left;
         while ((left = commands.poll()) != null) {
-            left.done.completeExceptionally(new IllegalStateException("event loop closed"));
+            left.done.completeExceptionally(new IllegalStateException("device loop closed"));
         }
     }
 
@@ -150,7 +149,7 @@ public final class EventLoop implements AutoCloseable {
     private CompletableFuture<Void> submit(Action action) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (stopping) {
-            done.completeExceptionally(new IllegalStateException("event loop closed"));
+            done.completeExceptionally(new IllegalStateException("device loop closed"));
             return done;
         }
         commands.add(new Command(action, done));
@@ -180,7 +179,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             loop();
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", t);
+            LOG.log(System.Logger.Level.ERROR, "device loop " + thread.getName() + " failed", t);
         } finally {
             for (Device device : devices.values()) {
                 detach(device);
@@ -273,32 +272,18 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Reads the device until EAGAIN or the per-turn limit; true when it may have more. */
+    /** Lets the device read until EAGAIN or the per-turn limit; true when it may have more. */
     private boolean drain(Device device) {
-        int fd = device.fd();
         List<DeviceEvent> batch = new ArrayList<>();
-        for (int reads = 0; reads < MAX_READS_PER_TURN; ) {
-            long n = LibC.read(fd, readBuffer, Device.READ_BUFFER_SIZE);
-            if (n > 0) {
-                long now = System.nanoTime();
-                for (int off = 0; off + MypollAbi.RECORD_SIZE <= n; off += MypollAbi.RECORD_SIZE) {
-                    batch.add(DeviceEvent.decode(records, off, now));
-                }
-                reads++;
-                continue;
-            }
-            int errno = n == 0 ? 0 : LibC.errno();
-            if (errno == LibC.EINTR) {
-                continue;
-            }
+        try {
+            boolean more = device.read(MAX_READS_PER_TURN, batch);
             deliver(device, batch);
-            if (errno != LibC.EAGAIN) {
-                lose(device, errno == 0 ? "end of file" : LibC.strerror(errno) + " (errno " + errno + ")");
-            }
+            return more;
+        } catch (IOException e) {
+            deliver(device, batch);
+            lose(device, e.getMessage());
             return false;
         }
-        deliver(device, batch);
-        return true;
     }
 
     private void deliver(Device device, List<DeviceEvent> batch) {

@@ -3,24 +3,41 @@ package io.mypoll.driver;
 import com.sun.jna.Memory;
 import io.mypoll.driver.linux.ErrnoException;
 import io.mypoll.driver.linux.LibC;
+import io.mypoll.driver.linux.NativeBuffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
-/** What both devices do the same way, through the reader's file descriptor. */
-abstract class FileDevice implements Device {
+/**
+ * A device whose reads return whole fixed-size records. The read loop
+ * (EINTR retried, EAGAIN ends it, end of file and errors close the device) is
+ * here once; a device type names its record size and decodes one record.
+ */
+public abstract class RecordDevice implements Device {
     private final String id;
-    /** -1 once closed. */
+    private final int recordSize;
+    private final int readSize;
+    /** -1 once closed. Written under the read lock, so a read never uses a closed (and reused) fd. */
     private volatile int fd;
-    /** Guarded by itself: readBatch() callers. */
-    private final Memory readBuffer = new Memory(READ_BUFFER_SIZE);
-    private final ByteBuffer records = Records.view(readBuffer);
+    /** The read buffer, allocated once; its monitor is the read lock (readers and close()). */
+    private final Memory readBuffer;
+    private final ByteBuffer records;
 
-    FileDevice(String id, int fd) {
+    /**
+     * @param recordSize     bytes of one record
+     * @param recordsPerRead records one read() may return at most: the buffer's size
+     */
+    protected RecordDevice(String id, int fd, int recordSize, int recordsPerRead) {
         this.id = id;
         this.fd = fd;
+        this.recordSize = recordSize;
+        this.readSize = recordSize * recordsPerRead;
+        this.readBuffer = new Memory(readSize);
+        this.records = NativeBuffers.view(readBuffer);
     }
+
+    /** Decodes the record at {@code offset} of {@code buffer} (native memory, host byte order). */
+    protected abstract DeviceEvent decode(ByteBuffer buffer, int offset, long readNs);
 
     @Override
     public String id() {
@@ -28,7 +45,7 @@ abstract class FileDevice implements Device {
     }
 
     /** For devices that can only make their fd after the constructor's first line. */
-    void setFd(int fd) {
+    protected void setFd(int fd) {
         this.fd = fd;
     }
 
@@ -38,7 +55,7 @@ abstract class FileDevice implements Device {
     }
 
     /** The fd, or an exception when the device is closed. */
-    int openFd() throws IOException {
+    protected int openFd() throws IOException {
         int f = fd;
         if (f < 0) {
             throw new IOException("device " + id + " is closed");
@@ -47,40 +64,38 @@ abstract class FileDevice implements Device {
     }
 
     @Override
-    public List<DeviceEvent> readBatch() throws IOException {
-        List<DeviceEvent> events = new ArrayList<>();
+    public boolean read(int maxReads, List<DeviceEvent> into) throws IOException {
         synchronized (readBuffer) {
             int f = openFd();
-            while (true) {
-                long n = LibC.read(f, readBuffer, READ_BUFFER_SIZE);
+            for (int reads = 0; reads < maxReads; ) {
+                long n = LibC.read(f, readBuffer, readSize);
                 if (n > 0) {
                     long now = System.nanoTime();
-                    for (int off = 0; off + MypollAbi.RECORD_SIZE <= n; off += MypollAbi.RECORD_SIZE) {
-                        events.add(DeviceEvent.decode(records, off, now));
+                    for (int off = 0; off + recordSize <= n; off += recordSize) {
+                        into.add(decode(records, off, now));
                     }
+                    reads++;
                     continue;
                 }
                 if (n == 0) {
-                    throw new IOException("device " + id + " has gone (end of file)");
+                    throw new IOException("end of file");
                 }
                 int errno = LibC.errno();
                 if (errno == LibC.EAGAIN) {
-                    return events;
+                    return false;
                 }
                 if (errno != LibC.EINTR) {
                     throw new ErrnoException("read(" + path() + ")", errno);
                 }
             }
+            return true;
         }
     }
 
-    @Override
-    public void trigger(byte[] payload) throws IOException {
-        if (payload.length == 0) {
-            throw new IllegalArgumentException("a trigger needs at least one byte");
-        }
+    /** Writes one message to the device, retrying EINTR. */
+    protected void write(byte[] data) throws IOException {
         while (true) {
-            long n = LibC.write(openFd(), payload, payload.length);
+            long n = LibC.write(openFd(), data, data.length);
             if (n >= 0) {
                 return;
             }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.driver.linux.LibC;
+import io.mypoll.driver.mypoll.EmulatedDevice;
+import io.mypoll.driver.mypoll.EventType;
+import io.mypoll.driver.mypoll.MypollEvent;
 import io.mypoll.driver.linux.Signals;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,25 +17,25 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The loop over emulated devices, in both notify modes. */
-class EventLoopTest {
+class DeviceLoopTest {
 
-    private static EventLoop start(NotifyMode mode, Recorder recorder) throws Exception {
-        return new EventLoop("test-loop", mode, LibC.SIGIO, recorder).start();
+    private static DeviceLoop start(NotifyMode mode, DeviceListener recorder) throws Exception {
+        return new DeviceLoop("test-loop", mode, LibC.SIGIO, recorder).start();
     }
 
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
     void pacedThenBurstEventsArriveWithoutGaps(NotifyMode mode) throws Exception {
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("d", 0, 1 << 18);
-             EventLoop loop = start(mode, recorder)) {
+             DeviceLoop loop = start(mode, recorder)) {
             loop.add(device).join();
             device.setPeriodUs(100);
             recorder.await("d", Recorder.atLeast(20_000), 30_000);
             device.setPeriodUs(0);
             int paced = (int) device.stats().generated();
             device.burst(200_000);
-            List<DeviceEvent> events = recorder.await("d", Recorder.atLeast(paced + 200_000), 30_000);
+            List<MypollEvent> events = recorder.await("d", Recorder.atLeast(paced + 200_000), 30_000);
             assertEquals(paced + 200_000, events.size(), "nothing more, nothing less");
             assertEquals(0, Recorder.seqGaps(events), "seq gaps");
             assertTrue(events.stream().noneMatch(e -> e.type() == EventType.OVERRUN), "no overrun");
@@ -44,16 +47,16 @@ class EventLoopTest {
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
     void everyEventWakesTheLoopOnItsOwn(NotifyMode mode) throws Exception {
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("w", 0, 1024);
-             EventLoop loop = start(mode, recorder)) {
+             DeviceLoop loop = start(mode, recorder)) {
             loop.add(device).join();
             // One event at a time, each awaited: a lost wakeup leaves it unread and times out.
             for (int i = 1; i <= 2_000; i++) {
                 device.trigger(("n" + i).getBytes(StandardCharsets.UTF_8));
                 recorder.await("w", Recorder.atLeast(i), 2_000);
             }
-            List<DeviceEvent> events = recorder.events("w");
+            List<MypollEvent> events = recorder.events("w");
             assertEquals("n2000", events.get(1999).payloadText());
             assertEquals(0, Recorder.seqGaps(events));
         }
@@ -62,9 +65,9 @@ class EventLoopTest {
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
     void fourDevicesOnOneLoopEachGetOnlyTheirOwnEvents(NotifyMode mode) throws Exception {
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         List<EmulatedDevice> devices = new ArrayList<>();
-        try (EventLoop loop = start(mode, recorder)) {
+        try (DeviceLoop loop = start(mode, recorder)) {
             for (int i = 0; i < 4; i++) {
                 EmulatedDevice device = new EmulatedDevice("dev" + i, 0, 1 << 14);
                 devices.add(device);
@@ -77,7 +80,7 @@ class EventLoopTest {
                 }
             }
             for (EmulatedDevice device : devices) {
-                List<DeviceEvent> events = recorder.await(device.id(), Recorder.atLeast(50 * 101), 10_000);
+                List<MypollEvent> events = recorder.await(device.id(), Recorder.atLeast(50 * 101), 10_000);
                 assertEquals(50 * 101, events.size());
                 assertEquals(0, Recorder.seqGaps(events), device.id());
                 events.stream().filter(e -> e.type() == EventType.MANUAL)
@@ -92,18 +95,18 @@ class EventLoopTest {
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
     void aReaderThatStopsReadingGetsAnOverrunWhoseLostEqualsTheGap(NotifyMode mode) throws Exception {
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("o", 0, 1024);
-             EventLoop loop = start(mode, recorder)) {
+             DeviceLoop loop = start(mode, recorder)) {
             loop.add(device).join();
             device.burst(5);
             recorder.await("o", Recorder.atLeast(5), 2_000);
             loop.remove(device).join();
             device.burst(50_000);
             loop.add(device).join();
-            List<DeviceEvent> events = recorder.await("o",
+            List<MypollEvent> events = recorder.await("o",
                     list -> !list.isEmpty() && list.get(list.size() - 1).seq() == 50_005, 5_000);
-            DeviceEvent overrun = events.stream().filter(e -> e.type() == EventType.OVERRUN).findFirst()
+            MypollEvent overrun = events.stream().filter(e -> e.type() == EventType.OVERRUN).findFirst()
                     .orElseThrow(() -> new AssertionError("no OVERRUN record"));
             int at = events.indexOf(overrun);
             long gap = events.get(at + 1).seq() - events.get(at - 1).seq() - 1;
@@ -117,9 +120,9 @@ class EventLoopTest {
     @EnumSource(NotifyMode.class)
     void closeReturnsWithin100MsWhileBlockedAndLeaksNoFd(NotifyMode mode) throws Exception {
         var before = OpenFds.snapshot();
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("s", 0, 1024)) {
-            EventLoop loop = start(mode, recorder);
+            DeviceLoop loop = start(mode, recorder);
             loop.add(device).join();
             Thread.sleep(100);
             long start = System.nanoTime();
@@ -133,9 +136,9 @@ class EventLoopTest {
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
     void aDeviceThatGoesAwayIsReportedClosed(NotifyMode mode) throws Exception {
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("g", 0, 1024);
-             EventLoop loop = start(mode, recorder)) {
+             DeviceLoop loop = start(mode, recorder)) {
             loop.add(device).join();
             device.trigger(new byte[] {'x'});
             recorder.await("g", Recorder.atLeast(1), 2_000);
@@ -148,16 +151,16 @@ class EventLoopTest {
     @ParameterizedTest
     @ValueSource(strings = {"SIGRTMIN+4", "SIGRTMAX"})
     void aRealTimeSignalWorksAsTheNotification(String signal) throws Exception {
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("rt", 0, 1 << 16);
-             EventLoop loop = new EventLoop("rt-loop", NotifyMode.SIGIO, Signals.parse(signal), recorder).start()) {
+             DeviceLoop loop = new DeviceLoop("rt-loop", NotifyMode.SIGIO, Signals.parse(signal), recorder).start()) {
             loop.add(device).join();
             for (int i = 1; i <= 200; i++) {
                 device.trigger(new byte[] {'r'});
                 recorder.await("rt", Recorder.atLeast(i), 2_000);
             }
             device.burst(50_000);
-            List<DeviceEvent> events = recorder.await("rt", Recorder.atLeast(50_200), 10_000);
+            List<MypollEvent> events = recorder.await("rt", Recorder.atLeast(50_200), 10_000);
             assertEquals(0, Recorder.seqGaps(events));
         }
     }
@@ -165,14 +168,64 @@ class EventLoopTest {
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
     void batchesAreHandedOverOnTheLoopThread(NotifyMode mode) throws Exception {
-        Recorder recorder = new Recorder();
+        Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("t", 0, 1024);
-             EventLoop loop = start(mode, recorder)) {
+             DeviceLoop loop = start(mode, recorder)) {
             loop.add(device).join();
             device.burst(10);
             recorder.await("t", Recorder.atLeast(10), 2_000);
             assertEquals("test-loop", recorder.lastThread.getName());
             assertNotEquals(0, loop.tid());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void aDeviceTypeWithItsOwnRecordSizeIsReadByTheSameLoop(NotifyMode mode) throws Exception {
+        Recorder<TickDevice.Tick> ticks = new Recorder<>(TickDevice.Tick.class);
+        try (TickDevice device = new TickDevice("t");
+             DeviceLoop loop = start(mode, ticks)) {
+            loop.add(device).join();
+            for (int i = 0; i < 500; i++) {
+                device.tick(1 + i % 64);
+            }
+            int sent = 0;
+            for (int i = 0; i < 500; i++) {
+                sent += 1 + i % 64;
+            }
+            List<TickDevice.Tick> events = ticks.await("t", Recorder.atLeast(sent), 10_000);
+            assertEquals(sent, events.size(), "every 16-byte record, once");
+            assertEquals(0, Recorder.seqGaps(events), "in order");
+            assertTrue(events.stream().allMatch(e -> e.readNs() >= e.tsNs()), "read after made");
+            device.hangUp();
+            ticks.awaitClosed("t", 2_000);
+            assertEquals("end of file", ticks.closedReason("t"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void devicesOfTwoTypesShareOneLoop(NotifyMode mode) throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        DeviceListener byType = (device, batch) -> batch.forEach(e -> seen.add(device.id() + ":" + e.typeName()));
+        try (TickDevice ticks = new TickDevice("t");
+             EmulatedDevice mypoll = new EmulatedDevice("m", 0, 1024);
+             DeviceLoop loop = new DeviceLoop("test-loop", mode, LibC.SIGIO, byType).start()) {
+            loop.add(ticks).join();
+            loop.add(mypoll).join();
+            for (int i = 0; i < 100; i++) {
+                ticks.tick(1);
+                mypoll.trigger(new byte[] {'x'});
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (seen.size() < 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+            synchronized (seen) {
+                assertEquals(100, seen.stream().filter("t:tick"::equals).count(), seen.toString());
+                assertEquals(100, seen.stream().filter("m:manual"::equals).count(), seen.toString());
+                assertEquals(200, seen.size(), "each device only its own events");
+            }
         }
     }
 }

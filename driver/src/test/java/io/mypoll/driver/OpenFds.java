@@ -10,12 +10,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** This process's open file descriptors, for leak checks. */
-final class OpenFds {
+public final class OpenFds {
     private OpenFds() {
     }
 
     /** fd number -> what it points at ("socket:[123]", "anon_inode:[eventfd]", a path), but cgroup and /proc files. */
-    static Map<String, String> snapshot() {
+    public static Map<String, String> snapshot() {
         Map<String, String> fds = new HashMap<>();
         String[] names = new File("/proc/self/fd").list();
         if (names != null) {
@@ -40,7 +40,7 @@ final class OpenFds {
      * meanwhile (the JVM reads its cgroup limits, for one), and may close fds,
      * so only new fds that stay open count as leaks.
      */
-    static Set<String> openedSince(Map<String, String> before) throws InterruptedException {
+    public static Set<String> openedSince(Map<String, String> before) throws InterruptedException {
         Set<String> leaked = newSince(before);
         Thread.sleep(100);
         leaked.retainAll(newSince(before));

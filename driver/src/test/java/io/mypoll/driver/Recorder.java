@@ -7,16 +7,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A DeviceListener that keeps every batch, per device, for tests to wait on. */
-final class Recorder implements DeviceListener {
-    private final Map<String, List<DeviceEvent>> events = new ConcurrentHashMap<>();
+/** A DeviceListener that keeps every batch, per device, as events of one type, for tests to wait on. */
+public final class Recorder<E extends DeviceEvent> implements DeviceListener {
+    private final Class<E> type;
+    private final Map<String, List<E>> events = new ConcurrentHashMap<>();
     private final Map<String, String> closed = new ConcurrentHashMap<>();
     volatile int batches;
     volatile Thread lastThread;
 
+    Recorder(Class<E> type) {
+        this.type = type;
+    }
+
     @Override
     public synchronized void onEvents(Device device, List<DeviceEvent> batch) {
-        events.computeIfAbsent(device.id(), k -> new ArrayList<>()).addAll(batch);
+        List<E> kept = events.computeIfAbsent(device.id(), k -> new ArrayList<>());
+        batch.forEach(e -> kept.add(type.cast(e)));
         batches++;
         lastThread = Thread.currentThread();
         notifyAll();
@@ -28,7 +34,7 @@ final class Recorder implements DeviceListener {
         notifyAll();
     }
 
-    synchronized List<DeviceEvent> events(String device) {
+    synchronized List<E> events(String device) {
         return new ArrayList<>(events.getOrDefault(device, List.of()));
     }
 
@@ -37,13 +43,13 @@ final class Recorder implements DeviceListener {
     }
 
     /** Waits until the device's events satisfy the condition; fails with what was seen after the timeout. */
-    synchronized List<DeviceEvent> await(String device, Predicate<List<DeviceEvent>> condition, long timeoutMs)
+    synchronized List<E> await(String device, Predicate<List<E>> condition, long timeoutMs)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.test(events.getOrDefault(device, List.of()))) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                List<DeviceEvent> seen = events.getOrDefault(device, List.of());
+                List<E> seen = events.getOrDefault(device, List.of());
                 throw new AssertionError("timed out after " + timeoutMs + " ms on " + device + " with "
                         + seen.size() + " events, last " + (seen.isEmpty() ? "none" : seen.get(seen.size() - 1)));
             }
@@ -63,12 +69,12 @@ final class Recorder implements DeviceListener {
         }
     }
 
-    static Predicate<List<DeviceEvent>> atLeast(int n) {
+    static <E> Predicate<List<E>> atLeast(int n) {
         return list -> list.size() >= n;
     }
 
     /** Sequence numbers must run 1, 2, 3, ... with no gap; returns the number of gaps. */
-    static long seqGaps(List<DeviceEvent> events) {
+    public static long seqGaps(List<? extends DeviceEvent> events) {
         long gaps = 0;
         long expected = 1;
         for (DeviceEvent e : events) {

@@ -1,9 +1,10 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
-import io.mypoll.bridge.BridgeConfig.ClusterOptions;
+import io.mypoll.bridge.config.BridgeConfig.ClusterOptions;
+import io.mypoll.bridge.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -1,5 +1,6 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.cluster;
 
+import io.mypoll.bridge.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -19,29 +20,29 @@ import java.util.TreeSet;
  * <p>A device id belongs to one node at a time: a node claims its ids before
  * it opens the devices, and an id stays taken while its node is alive.
  */
-final class DeviceDirectory {
+public final class DeviceDirectory {
     static final String MAP = "mypoll.devices";
     private static final String LOCAL_NODE = "local";
 
     private final Vertx vertx;
     private final ClusterManager cluster;
 
-    DeviceDirectory(Vertx vertx) {
+    public DeviceDirectory(Vertx vertx) {
         this.vertx = vertx;
         this.cluster = ((VertxInternal) vertx).clusterManager();
     }
 
-    boolean clustered() {
+    public boolean clustered() {
         return cluster != null;
     }
 
     /** This node's id in the cluster. */
-    String selfId() {
+    public String selfId() {
         return cluster == null ? LOCAL_NODE : cluster.getNodeId();
     }
 
     /** The ids of the nodes in the cluster now, as this node sees them. */
-    Set<String> liveNodes() {
+    public Set<String> liveNodes() {
         return cluster == null ? Set.of(LOCAL_NODE) : new TreeSet<>(cluster.getNodes());
     }
 
@@ -53,7 +54,7 @@ final class DeviceDirectory {
      * Takes the device's id for this node; fails with a {@link ConfigException}
      * naming {@code key} when a live node has it.
      */
-    Future<Void> claim(String key, JsonObject entry) {
+    public Future<Void> claim(String key, JsonObject entry) {
         JsonObject mine = entry.copy().put("nodeId", selfId());
         return map().compose(map -> claim(map, key, mine));
     }
@@ -76,19 +77,19 @@ final class DeviceDirectory {
     }
 
     /** Replaces this node's entry of a device (open or closed, for example). */
-    Future<Void> update(JsonObject entry) {
+    public Future<Void> update(JsonObject entry) {
         return map().compose(map -> map.put(entry.getString("id"), entry.copy().put("nodeId", selfId())));
     }
 
     /** Gives the id up, if this node still has it. */
-    Future<Void> release(String id) {
+    public Future<Void> release(String id) {
         return map().compose(map -> map.get(id).compose(existing -> existing != null
                 && selfId().equals(existing.getString("nodeId"))
                 ? map.removeIfPresent(id, existing).mapEmpty() : Future.<Void>succeededFuture()));
     }
 
     /** Every device, each with {@code online}: whether its node is in the cluster now. */
-    Future<JsonArray> list() {
+    public Future<JsonArray> list() {
         Set<String> live = liveNodes();
         return map().compose(AsyncMap::entries).map(entries -> {
             JsonArray list = new JsonArray();

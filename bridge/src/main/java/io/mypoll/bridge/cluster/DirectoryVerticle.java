@@ -1,11 +1,12 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.NodeStatus;
+import io.mypoll.bridge.contract.ReplyCodes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -20,7 +21,7 @@ import java.util.Set;
  * has died but not yet been declared dead, reads of the map can wait for it,
  * and the device list must not.
  */
-final class DirectoryVerticle extends VerticleBase {
+public final class DirectoryVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(DirectoryVerticle.class.getName());
     /** How often the member list is compared with the last one. */
     static final long WATCH_MS = 1000;
@@ -39,7 +40,7 @@ final class DirectoryVerticle extends VerticleBase {
         if (!directory.clustered()) {
             return vertx.eventBus().consumer(Addresses.DEVICES, message -> directory.list()
                     .onSuccess(message::reply)
-                    .onFailure(e -> message.fail(RequestBody.UNAVAILABLE, "device list unavailable: "
+                    .onFailure(e -> message.fail(ReplyCodes.UNAVAILABLE, "device list unavailable: "
                             + e.getMessage())))
                     .completion();
         }
@@ -95,12 +96,8 @@ final class DirectoryVerticle extends VerticleBase {
             LOG.log(System.Logger.Level.WARNING, "node {0} ({1}) left the cluster: {2} device(s) offline", node,
                     nodeId, offline.size());
             // Every node makes this message for its own listeners: local only.
-            vertx.eventBus().publish(Addresses.STATUS, new JsonObject()
-                    .put("node", node)
-                    .put("nodeId", nodeId)
-                    .put("online", false)
-                    .put("time", Instant.now().toString())
-                    .put("devices", offline), new DeliveryOptions().setLocalOnly(true));
+            vertx.eventBus().publish(Addresses.STATUS, NodeStatus.offline(node, nodeId, offline),
+                    Addresses.LOCAL_ONLY);
         }
     }
 }

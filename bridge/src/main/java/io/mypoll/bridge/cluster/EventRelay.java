@@ -1,8 +1,8 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.mypoll.bridge.contract.Addresses;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,8 +17,6 @@ import io.vertx.core.json.JsonObject;
  * deploys it to see every node's events on {@code mypoll.events}.
  */
 public final class EventRelay extends VerticleBase {
-    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-
     @Override
     public Future<?> start() {
         // This node's own events are already on its mypoll.events.
@@ -31,7 +29,7 @@ public final class EventRelay extends VerticleBase {
             }
             JsonArray events = batch.getJsonArray("events");
             for (int i = 0; i < events.size(); i++) {
-                bus.publish(Addresses.EVENTS, events.getJsonObject(i), LOCAL);
+                bus.publish(Addresses.EVENTS, events.getJsonObject(i), Addresses.LOCAL_ONLY);
             }
         }).completion();
     }

@@ -1,7 +1,9 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.config;
 
-import io.mypoll.driver.EmulatedDevice;
+import io.mypoll.bridge.contract.Defaults;
+import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.NotifyMode;
+import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.mypoll.driver.linux.Signals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,19 +54,25 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
         public static final String EMULATOR = "emulator";
     }
 
+    /** The same settings with another device list (already checked by the caller). */
+    public BridgeConfig withDevices(List<DeviceConfig> devices) {
+        return new BridgeConfig(node, notifyMode, signalName, signal, httpHost, httpPort, statusIntervalMs, logEvents,
+                List.copyOf(devices), bridge, cluster);
+    }
+
     public static BridgeConfig from(JsonObject json) {
-        String node = string(json, "node", "");
+        String node = string(json, "node", Defaults.NODE);
         if (node.isBlank()) {
             node = hostName();
         }
-        String notifyText = string(json, "notify", "sigio");
+        String notifyText = string(json, "notify", Defaults.NOTIFY);
         NotifyMode notify;
         try {
             notify = NotifyMode.parse(notifyText);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("notify", e.getMessage());
         }
-        String signalName = string(json, "signal", "SIGIO");
+        String signalName = string(json, "signal", Defaults.SIGNAL);
         int signal;
         try {
             signal = Signals.parse(signalName);
@@ -72,10 +80,10 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             throw new ConfigException("signal", e.getMessage());
         }
         JsonObject http = object(json, "http");
-        String host = string(http, "http.host", "host", "127.0.0.1");
-        int port = (int) number(http, "http.port", "port", 8080, 0, 65535);
-        long statusIntervalMs = number(json, "statusIntervalMs", "statusIntervalMs", 1000, 50, 3_600_000);
-        Object logEvents = json.getValue("logEvents", true);
+        String host = string(http, "http.host", "host", Defaults.HTTP_HOST);
+        int port = (int) number(http, "http.port", "port", Defaults.HTTP_PORT, 0, 65535);
+        long statusIntervalMs = number(json, "statusIntervalMs", "statusIntervalMs", Defaults.STATUS_INTERVAL_MS, 50, 3_600_000);
+        Object logEvents = json.getValue("logEvents", Defaults.LOG_EVENTS);
         if (!(logEvents instanceof Boolean)) {
             throw new ConfigException("logEvents", "must be true or false, not " + logEvents);
         }
@@ -84,19 +92,19 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
     }
 
     private static ClusterOptions cluster(JsonObject json) {
-        Object enabled = json.getValue("enabled", false);
+        Object enabled = json.getValue("enabled", Defaults.CLUSTER_ENABLED);
         if (!(enabled instanceof Boolean)) {
             throw new ConfigException("cluster.enabled", "must be true or false, not " + enabled);
         }
-        String name = string(json, "cluster.name", "name", "mypoll");
+        String name = string(json, "cluster.name", "name", Defaults.CLUSTER_NAME);
         if (name.isBlank()) {
             throw new ConfigException("cluster.name", "must not be empty");
         }
-        String configFile = string(json, "cluster.configFile", "configFile", null);
-        String host = string(json, "cluster.host", "host", "127.0.0.1");
-        int port = (int) number(json, "cluster.port", "port", 0, 0, 65535);
-        String publicHost = string(json, "cluster.publicHost", "publicHost", null);
-        long failure = number(json, "cluster.failureTimeoutSeconds", "failureTimeoutSeconds", 20, 2, 600);
+        String configFile = string(json, "cluster.configFile", "configFile", Defaults.CLUSTER_CONFIG_FILE);
+        String host = string(json, "cluster.host", "host", Defaults.CLUSTER_HOST);
+        int port = (int) number(json, "cluster.port", "port", Defaults.CLUSTER_PORT, 0, 65535);
+        String publicHost = string(json, "cluster.publicHost", "publicHost", Defaults.CLUSTER_PUBLIC_HOST);
+        long failure = number(json, "cluster.failureTimeoutSeconds", "failureTimeoutSeconds", Defaults.FAILURE_TIMEOUT_SECONDS, 2, 600);
         return new ClusterOptions((Boolean) enabled, name, configFile == null || configFile.isBlank() ? null
                 : configFile, host, port, publicHost == null || publicHost.isBlank() ? null : publicHost,
                 addresses(json, "cluster.members", "members"), addresses(json, "cluster.interfaces", "interfaces"),
@@ -128,12 +136,12 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             throw new ConfigException("http.allowedOrigins", "must be a list of origins such as "
                     + "\"http://example.org:8080\", not " + origins);
         }
-        Object allowControl = bridge.getValue("allowControl", false);
+        Object allowControl = bridge.getValue("allowControl", Defaults.ALLOW_CONTROL);
         if (!(allowControl instanceof Boolean)) {
             throw new ConfigException("bridge.allowControl", "must be true or false, not " + allowControl);
         }
-        long pingTimeoutMs = number(bridge, "bridge.pingTimeoutMs", "pingTimeoutMs", 10_000, 1_000, 600_000);
-        long maxHandlers = number(bridge, "bridge.maxHandlersPerSocket", "maxHandlersPerSocket", 16, 1, 1000);
+        long pingTimeoutMs = number(bridge, "bridge.pingTimeoutMs", "pingTimeoutMs", Defaults.PING_TIMEOUT_MS, 1_000, 600_000);
+        long maxHandlers = number(bridge, "bridge.maxHandlersPerSocket", "maxHandlersPerSocket", Defaults.MAX_HANDLERS_PER_SOCKET, 1, 1000);
         return new BridgeOptions(list.stream().map(String.class::cast).toList(), (Boolean) allowControl,
                 pingTimeoutMs, (int) maxHandlers);
     }
@@ -157,7 +165,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             if (!ids.add(id)) {
                 throw new ConfigException(key + ".id", "'" + id + "' is used twice");
             }
-            String type = string(d, key + ".type", "type", DeviceConfig.AUTO);
+            String type = string(d, key + ".type", "type", Defaults.DEVICE_TYPE);
             if (!Set.of(DeviceConfig.AUTO, DeviceConfig.MYPOLL, DeviceConfig.EMULATOR).contains(type)) {
                 throw new ConfigException(key + ".type", "unknown type '" + type + "' (expected auto, mypoll or emulator)");
             }
@@ -169,7 +177,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             if (d.getValue("periodMs") != null) {
                 periodMs = periodMs(d.getValue("periodMs"), key + ".periodMs");
             }
-            long queueLen = number(d, key + ".queueLen", "queueLen", EmulatedDevice.DEFAULT_QUEUE_LEN, 1,
+            long queueLen = number(d, key + ".queueLen", "queueLen", Defaults.QUEUE_LEN, 1,
                     EmulatedDevice.MAX_QUEUE_LEN);
             if (Long.bitCount(queueLen) != 1) {
                 throw new ConfigException(key + ".queueLen", "must be a power of two, not " + queueLen);
@@ -179,19 +187,12 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
         return List.copyOf(devices);
     }
 
-    /** A timer period in milliseconds: 0 (off) to one hour, in whole microseconds. */
-    public static double periodMs(Object value, String key) {
-        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-            throw new ConfigException(key, "must be a number of milliseconds, not " + value);
+    private static double periodMs(Object value, String key) {
+        try {
+            return PeriodMs.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
         }
-        double ms = n.doubleValue();
-        if (ms < 0 || ms > 3_600_000) {
-            throw new ConfigException(key, "must be from 0 (off) to 3600000, not " + value);
-        }
-        if (ms > 0 && Math.round(ms * 1000) == 0) {
-            throw new ConfigException(key, "must be 0 or at least 0.001 (one microsecond), not " + value);
-        }
-        return ms;
     }
 
     private static JsonObject object(JsonObject json, String key) {

@@ -1,4 +1,4 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.config;
 
 /** A configuration the bridge cannot start with; the message names the key. */
 public final class ConfigException extends RuntimeException {

@@ -1,5 +1,6 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.config;
 
+import io.mypoll.bridge.contract.Defaults;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -13,11 +14,11 @@ import java.util.Locale;
 
 /**
  * Reads the configuration with vertx-config, each source overriding the one
- * before: {@code conf/config.json} (from the working directory, else the copy
- * in the jar), the {@code -conf} file, environment variables, system
- * properties.
+ * before: the named {@link Defaults}, {@code conf/config.json} (from the
+ * working directory, else the copy in the jar), the {@code -conf} file,
+ * environment variables, system properties.
  *
- * <p>Every setting of {@code conf/config.json} can be overridden by the system
+ * <p>Every setting of {@link Defaults#json()} can be overridden by the system
  * property {@code mypoll.<path>} ({@code -Dmypoll.http.port=9090}) or the
  * environment variable {@code MYPOLL_<PATH>} ({@code MYPOLL_HTTP_PORT=9090},
  * camelCase becoming SNAKE_CASE: {@code MYPOLL_STATUS_INTERVAL_MS}). Values
@@ -25,7 +26,8 @@ import java.util.Locale;
  * replaces the device list.
  */
 public final class ConfigLoader {
-    private static final String DEFAULTS = "conf/config.json";
+    /** This installation's settings: the working directory's file, else the jar's copy; optional. */
+    private static final String INSTALLED = "conf/config.json";
     private static final String SYS_PREFIX = "mypoll.";
     private static final String ENV_PREFIX = "MYPOLL_";
 
@@ -34,20 +36,21 @@ public final class ConfigLoader {
 
     /** @param confFile the -conf file, or null */
     public static Future<JsonObject> load(Vertx vertx, String confFile) {
-        return retrieve(vertx, List.of(file(DEFAULTS))).compose(defaults -> {
-            List<String> paths = new ArrayList<>();
-            leafPaths(defaults, "", paths);
-            List<ConfigStoreOptions> stores = new ArrayList<>();
-            stores.add(file(DEFAULTS));
-            if (confFile != null) {
-                stores.add(file(confFile));
-            }
-            stores.add(new ConfigStoreOptions().setType("env").setConfig(new JsonObject()
-                    .put("keys", new JsonArray(paths.stream().map(ConfigLoader::envName).toList()))));
-            stores.add(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
-            return retrieve(vertx, stores).map(merged -> applyOverrides(merged, paths));
-        }).recover(e -> Future.failedFuture(new ConfigException(confFile == null ? DEFAULTS : confFile,
-                "cannot be read: " + rootMessage(e))));
+        JsonObject defaults = Defaults.json();
+        List<String> paths = new ArrayList<>();
+        leafPaths(defaults, "", paths);
+        List<ConfigStoreOptions> stores = new ArrayList<>();
+        stores.add(new ConfigStoreOptions().setType("json").setConfig(defaults));
+        stores.add(file(INSTALLED).setOptional(true));
+        if (confFile != null) {
+            stores.add(file(confFile));
+        }
+        stores.add(new ConfigStoreOptions().setType("env").setConfig(new JsonObject()
+                .put("keys", new JsonArray(paths.stream().map(ConfigLoader::envName).toList()))));
+        stores.add(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
+        return retrieve(vertx, stores).map(merged -> applyOverrides(merged, paths))
+                .recover(e -> Future.failedFuture(new ConfigException(confFile == null ? INSTALLED : confFile,
+                        "cannot be read: " + rootMessage(e))));
     }
 
     private static ConfigStoreOptions file(String path) {

@@ -1,28 +1,35 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.contract;
 
-/** The event-bus addresses of the bridge's contract. */
+import io.vertx.core.eventbus.DeliveryOptions;
+
+/** The event-bus addresses of the bridge's contract; the README's contract table says what each carries. */
 public final class Addresses {
     private Addresses() {
     }
 
-    /** Publish: one event per message. */
+    /** Publish: one event per message ({@link EventJson}). */
     public static final String EVENTS = "mypoll.events";
     /**
      * Publish, in a cluster: {"node", "nodeId", "device", "events": [event, ...]}, the events of one read of
      * one device, for the other nodes, which publish each event on {@link #EVENTS} for their consumers.
      */
     public static final String EVENT_BATCHES = "mypoll.events.batch";
-    /** Publish, once per status interval: per-device counters. */
+    /** Publish, once per status interval per node, and when a node stops or leaves: {@link NodeStatus}. */
     public static final String STATUS = "mypoll.status";
+    /** Publish, once per status interval per node serving HTTP: {@link SocketStatus}. */
+    public static final String SOCKETS = "mypoll.sockets";
     /** Request/reply: the list of devices. */
     public static final String DEVICES = "mypoll.devices";
 
-    /** Request/reply: {"payload": "text"} writes a manual trigger to the device. */
+    /** For messages that must not leave this node: per-event copies, and what each node makes for itself. */
+    public static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
+
+    /** Request/reply: {@link TriggerRequest}. */
     public static String trigger(String device) {
         return "mypoll.trigger." + device;
     }
 
-    /** Request/reply: {"periodMs": n} sets the device's timer period. */
+    /** Request/reply: {@link ControlRequest}. */
     public static String control(String device) {
         return "mypoll.control." + device;
     }

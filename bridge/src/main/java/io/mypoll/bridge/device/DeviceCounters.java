@@ -1,8 +1,10 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.device;
 
 import io.mypoll.driver.DeviceEvent;
-import io.mypoll.driver.EventType;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -11,7 +13,8 @@ import org.HdrHistogram.Histogram;
  * on the device verticle's context.
  */
 final class DeviceCounters {
-    private final long[] byType = new long[EventType.values().length];
+    /** Every type the device makes, listed from the start so that status shows zeros too. */
+    private final Map<String, long[]> byType = new LinkedHashMap<>();
     private final Histogram latencyUs = new Histogram(60_000_000L, 2);
     private long total;
     private long lost;
@@ -20,11 +23,15 @@ final class DeviceCounters {
     private long intervalEvents;
     private long intervalStartNs = System.nanoTime();
 
+    DeviceCounters(List<String> eventTypes) {
+        eventTypes.forEach(type -> byType.put(type, new long[1]));
+    }
+
     void record(DeviceEvent event) {
         total++;
         intervalEvents++;
-        byType[event.type().ordinal()]++;
-        if (event.type() == EventType.OVERRUN) {
+        byType.computeIfAbsent(event.typeName(), type -> new long[1])[0]++;
+        if (event.lost() > 0) {
             lost += event.lost();
         } else {
             latencyUs.recordValue(Math.max(0, Math.min((event.readNs() - event.tsNs()) / 1000, 60_000_000L)));
@@ -41,9 +48,7 @@ final class DeviceCounters {
         long now = System.nanoTime();
         double seconds = Math.max(1e-9, (now - intervalStartNs) / 1e9);
         JsonObject events = new JsonObject().put("total", total);
-        for (EventType type : EventType.values()) {
-            events.put(type.label(), byType[type.ordinal()]);
-        }
+        byType.forEach((type, count) -> events.put(type, count[0]));
         JsonObject latency = new JsonObject()
                 .put("samples", latencyUs.getTotalCount())
                 .put("p50", latencyUs.getTotalCount() == 0 ? null : latencyUs.getValueAtPercentile(50))

@@ -1,22 +1,25 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.device;
 
-import io.mypoll.bridge.BridgeConfig.DeviceConfig;
+import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
+import io.mypoll.bridge.config.ConfigException;
+import io.mypoll.bridge.contract.Defaults;
+import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.Device;
-import io.mypoll.driver.EmulatedDevice;
-import io.mypoll.driver.MypollDevice;
+import io.mypoll.driver.mypoll.EmulatedDevice;
+import io.mypoll.driver.mypoll.MypollDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Opens a configured device, choosing the real one or the emulator for type "auto". */
-final class DeviceOpener {
+public final class DeviceOpener {
     private static final System.Logger LOG = System.getLogger(DeviceOpener.class.getName());
-    private static final double DEFAULT_EMULATOR_PERIOD_MS = 1000;
 
     private DeviceOpener() {
     }
 
-    static Device open(DeviceConfig config) {
+    /** The opened device; a ConfigException naming the device when it cannot be opened. */
+    public static Device open(DeviceConfig config) {
         String type = config.type();
         if (type.equals(DeviceConfig.AUTO)) {
             Path node = Path.of(config.path());
@@ -33,22 +36,19 @@ final class DeviceOpener {
         try {
             Device device;
             if (type.equals(DeviceConfig.MYPOLL)) {
-                device = MypollDevice.open(config.id(), config.path());
+                MypollDevice mypoll = MypollDevice.open(config.id(), config.path());
+                device = mypoll;
                 if (config.periodMs() != null) {
-                    device.setPeriodUs(periodUs(config.periodMs()));
+                    mypoll.setPeriodUs(PeriodMs.toMicros(config.periodMs()));
                 }
             } else {
-                double periodMs = config.periodMs() == null ? DEFAULT_EMULATOR_PERIOD_MS : config.periodMs();
-                device = new EmulatedDevice(config.id(), periodUs(periodMs), config.queueLen());
+                double periodMs = config.periodMs() == null ? Defaults.EMULATOR_PERIOD_MS : config.periodMs();
+                device = new EmulatedDevice(config.id(), PeriodMs.toMicros(periodMs), config.queueLen());
             }
             return device;
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("devices." + config.id(), "cannot open " + type + " device"
                     + (type.equals(DeviceConfig.MYPOLL) ? " " + config.path() : "") + ": " + e.getMessage());
         }
-    }
-
-    static int periodUs(double periodMs) {
-        return (int) Math.round(periodMs * 1000);
     }
 }

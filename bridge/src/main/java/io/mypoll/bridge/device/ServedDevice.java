@@ -1,32 +1,44 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.device;
 
+import io.mypoll.bridge.contract.ReplyCodes;
 import io.mypoll.driver.Device;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.mypoll.driver.mypoll.MypollControl;
 import io.vertx.core.json.JsonObject;
 
-/** A device the verticle serves, with what the bridge knows of it. Used on the verticle's context. */
-final class OpenDevice {
+/**
+ * A device this node serves, with what the bridge knows of it. Used on the
+ * device verticle's context only: the loop thread reaches it through that
+ * context, never directly.
+ */
+final class ServedDevice {
     final Device device;
-    final DeviceCounters counters = new DeviceCounters();
-    /** Written on the context; read by request handlers on the same context. */
+    final DeviceCounters counters;
+    /** False once the device went away; closedReason says why. */
     boolean open = true;
     String closedReason;
 
-    OpenDevice(Device device) {
+    ServedDevice(Device device) {
         this.device = device;
+        this.counters = new DeviceCounters(device.eventTypes());
+    }
+
+    String id() {
+        return device.id();
     }
 
     /** A 503 failure when the device has gone. */
     void requireOpen() {
         if (!open) {
-            throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, RequestBody.UNAVAILABLE,
-                    "device " + id() + " is closed: " + closedReason);
+            throw ReplyCodes.unavailable("device " + id() + " is closed: " + closedReason);
         }
     }
 
-    String id() {
-        return device.id();
+    /** The device's triggers, timer and counters; a 400 failure for a type that has none. */
+    MypollControl control() {
+        if (device instanceof MypollControl control) {
+            return control;
+        }
+        throw ReplyCodes.badRequest("device " + id() + " of type " + device.kind() + " takes no requests");
     }
 
     /** The entry of {@code mypoll.devices}. */

@@ -1,5 +1,6 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.example;
 
+import io.mypoll.bridge.contract.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -1,5 +1,9 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.ConfigException;
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.SocketStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -7,10 +11,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.BindException;
-import java.time.Instant;
 
 /**
- * Serves the dashboard ({@code webroot/}), the SockJS event-bus bridge at
+ * Serves the dashboard ({@code webroot/}), the SockJS endpoint of the event bus at
  * {@code /eventbus}, the REST API under {@code /api} and {@code /health}, on
  * the configured address (loopback by default).
  */
@@ -19,7 +22,7 @@ public final class HttpVerticle extends VerticleBase {
     static final long STATIC_MAX_AGE_SECONDS = 300;
 
     private final BridgeConfig config;
-    private final EventBusBridge bridge = new EventBusBridge();
+    private final SockJsEndpoint sockJs = new SockJsEndpoint();
     private final StatusCache status = new StatusCache();
     private HttpServer server;
 
@@ -33,14 +36,14 @@ public final class HttpVerticle extends VerticleBase {
         OriginCheck originCheck = new OriginCheck(config.bridge().allowedOrigins());
         router.route("/eventbus/*").handler(originCheck);
         router.route("/api/*").handler(originCheck);
-        router.route("/eventbus/*").subRouter(bridge.router(vertx, config.bridge()));
+        router.route("/eventbus/*").subRouter(sockJs.router(vertx, config.bridge()));
         new RestApi(vertx, config, status).mount(router);
         router.route("/*").handler(StaticHandler.create("webroot")
                 .setCachingEnabled(true)
                 .setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS));
 
         vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
-        vertx.setPeriodic(config.statusIntervalMs(), id -> publishBridgeStatus());
+        vertx.setPeriodic(config.statusIntervalMs(), id -> publishSocketStatus());
 
         server = vertx.createHttpServer();
         return server.requestHandler(router)
@@ -55,14 +58,13 @@ public final class HttpVerticle extends VerticleBase {
                         config.httpHost(), s.actualPort()));
     }
 
-    /** The bridge's own line of mypoll.status: sockets and messages dropped for slow ones. */
-    private void publishBridgeStatus() {
-        JsonObject counters = new JsonObject().put("sockets", bridge.sockets()).put("dropped", bridge.dropped());
-        status.bridge(counters);
-        vertx.eventBus().publish(Addresses.STATUS, new JsonObject()
-                .put("node", config.node())
-                .put("time", Instant.now().toString())
-                .put("bridge", counters));
+    /** mypoll.sockets: this node's SockJS sockets and the messages dropped for slow ones. */
+    private void publishSocketStatus() {
+        int sockets = sockJs.sockets();
+        long dropped = sockJs.dropped();
+        status.sockets(new JsonObject().put("sockets", sockets).put("dropped", dropped));
+        vertx.eventBus().publish(Addresses.SOCKETS,
+                SocketStatus.of(config.node(), config.statusIntervalMs(), sockets, dropped));
     }
 
     /** The port the server listens on; differs from the configured one when that is 0. */
@@ -70,8 +72,8 @@ public final class HttpVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    /** Messages dropped for slow bridge sockets so far. */
+    /** Messages dropped for slow SockJS sockets so far. */
     long dropped() {
-        return bridge.dropped();
+        return sockJs.dropped();
     }
 }

@@ -1,4 +1,4 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;

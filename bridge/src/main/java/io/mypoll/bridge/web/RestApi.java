@@ -1,8 +1,12 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
+import io.mypoll.bridge.cluster.DeviceDirectory;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.TriggerRequest;
+import io.mypoll.driver.mypoll.MypollAbi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -22,7 +26,6 @@ final class RestApi {
     private static final long MAX_BODY_BYTES = 4096;
     private final Vertx vertx;
     private final BridgeConfig config;
-    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
     private final StatusCache status;
 
     RestApi(Vertx vertx, BridgeConfig config, StatusCache status) {
@@ -36,7 +39,7 @@ final class RestApi {
         router.get("/api/config").handler(ctx -> json(ctx, 200, new JsonObject()
                 .put("node", config.node())
                 .put("allowControl", config.bridge().allowControl())
-                .put("payloadMax", io.mypoll.driver.MypollAbi.PAYLOAD_MAX)));
+                .put("payloadMax", MypollAbi.PAYLOAD_MAX)));
         router.get("/api/devices").handler(ctx -> devices().onComplete(ar -> {
             if (ar.succeeded()) {
                 json(ctx, 200, ar.result());
@@ -58,7 +61,7 @@ final class RestApi {
      * that has just died would answer nothing until the request timed out.
      */
     Future<JsonArray> devices() {
-        return vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null, LOCAL)
+        return vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null, Addresses.LOCAL_ONLY)
                 .map(m -> m.body())
                 .recover(e -> e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
                         ? Future.succeededFuture(new JsonArray()) : Future.failedFuture(e));
@@ -70,7 +73,7 @@ final class RestApi {
         if (contentType.startsWith("text/plain")) {
             body = new JsonObject().put("payload", ctx.body().asString());
         } else {
-            body = jsonBody(ctx, "{\"payload\": \"text\"}");
+            body = jsonBody(ctx, TriggerRequest.EXPECTED);
             if (body == null) {
                 return;
             }

@@ -1,6 +1,7 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
-import io.mypoll.bridge.BridgeConfig.BridgeOptions;
+import io.mypoll.bridge.config.BridgeConfig.BridgeOptions;
+import io.mypoll.bridge.contract.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -13,15 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The SockJS event-bus bridge. It denies by default: browsers may receive
- * only {@code mypoll.events} and {@code mypoll.status}, and send only to
+ * The SockJS endpoint of the event bus ({@code /eventbus}), Vert.x's SockJS
+ * bridge. It denies by default: browsers may receive only
+ * {@code mypoll.events}, {@code mypoll.status} and {@code mypoll.sockets}, and send only to
  * {@code mypoll.trigger.<device>} (and {@code mypoll.control.<device>} when
  * control is enabled).
  *
  * <p>A socket whose write queue is full has the messages meant for it dropped
  * and counted, so a slow browser costs a bounded amount of memory.
  */
-final class EventBusBridge {
+final class SockJsEndpoint {
     private final LongAdder dropped = new LongAdder();
     private final AtomicInteger sockets = new AtomicInteger();
 
@@ -29,6 +31,7 @@ final class EventBusBridge {
         SockJSBridgeOptions bridge = new SockJSBridgeOptions()
                 .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.EVENTS))
                 .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.STATUS))
+                .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.SOCKETS))
                 .addInboundPermitted(new PermittedOptions().setAddressRegex("mypoll\\.trigger\\.[A-Za-z0-9_-]+"))
                 .setPingTimeout(options.pingTimeoutMs())
                 .setMaxHandlersPerSocket(options.maxHandlersPerSocket());

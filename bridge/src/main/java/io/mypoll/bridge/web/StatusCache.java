@@ -1,4 +1,4 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -6,26 +6,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The newest device status of each node, and this node's bridge counters,
+ * The newest device status of each node, and this node's socket counters,
  * for {@code GET /api/status}. Used on the HTTP verticle's context only.
  */
 final class StatusCache {
     private final Map<String, JsonObject> byNode = new LinkedHashMap<>();
-    private JsonObject bridge = new JsonObject();
+    private JsonObject sockets = new JsonObject();
 
     void onStatus(JsonObject status) {
-        if (status.containsKey("devices")) {
-            byNode.put(status.getString("node"), status);
-        }
+        byNode.put(status.getString("node"), status);
     }
 
-    void bridge(JsonObject counters) {
-        bridge = counters;
+    void sockets(JsonObject counters) {
+        sockets = counters;
     }
 
     JsonObject snapshot() {
         JsonArray devices = new JsonArray();
         byNode.values().forEach(s -> s.getJsonArray("devices").forEach(devices::add));
-        return new JsonObject().put("devices", devices).put("bridge", bridge);
+        return new JsonObject().put("devices", devices).put("sockets", sockets);
     }
 }

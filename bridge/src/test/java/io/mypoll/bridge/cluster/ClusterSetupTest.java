@@ -1,5 +1,7 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.cluster;
 
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,10 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.device;
 
+import io.mypoll.bridge.cluster.DirectoryVerticle;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.driver.Device;
-import io.mypoll.driver.EmulatedDevice;
+import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -14,14 +17,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A device verticle over emulated devices, and a consumer verticle that collects what it publishes. */
-final class TestBridge {
+final class DeviceFixture {
     final Vertx vertx;
     final List<EmulatedDevice> devices = new ArrayList<>();
     final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
     final BlockingQueue<JsonObject> statuses = new LinkedBlockingQueue<>();
     String deployment;
 
-    TestBridge(Vertx vertx) {
+    DeviceFixture(Vertx vertx) {
         this.vertx = vertx;
     }
 
@@ -30,15 +33,15 @@ final class TestBridge {
                 .put("statusIntervalMs", 200));
     }
 
-    TestBridge device(String id, int periodUs) throws Exception {
+    DeviceFixture device(String id, int periodUs) throws Exception {
         devices.add(new EmulatedDevice(id, periodUs, 1 << 16));
         return this;
     }
 
-    TestBridge start(String notify) {
+    DeviceFixture start(String notify) {
         vertx.deployVerticle(new CollectingConsumer(events, statuses)).await();
         vertx.deployVerticle(new DirectoryVerticle()).await();
-        deployment = vertx.deployVerticle(new DeviceVerticle(config(notify), new ArrayList<Device>(devices)),
+        deployment = vertx.deployVerticle(DeviceVerticle.serving(config(notify), devices),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
         return this;
     }

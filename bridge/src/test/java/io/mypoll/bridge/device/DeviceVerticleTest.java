@@ -1,5 +1,6 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.device;
 
+import io.mypoll.bridge.contract.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,7 +26,7 @@ class DeviceVerticleTest {
     @ParameterizedTest
     @ValueSource(strings = {"sigio", "poll"})
     void aConsumerInAnotherVerticleReceivesEvents(String notify, Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 5_000).start(notify);
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 5_000).start(notify);
         JsonObject first = bridge.nextEvent(2_000);
         JsonObject second = bridge.nextEvent(2_000);
         assertEquals("d", first.getString("device"));
@@ -41,7 +42,7 @@ class DeviceVerticleTest {
 
     @Test
     void aTriggerRequestSucceedsAndItsManualEventArrives(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         JsonObject reply = bridge.request(Addresses.trigger("d"), new JsonObject().put("payload", "héllo"));
         assertEquals(new JsonObject().put("device", "d").put("accepted", true), reply);
         JsonObject event = bridge.nextEvent("manual", 2_000);
@@ -51,13 +52,13 @@ class DeviceVerticleTest {
 
     @Test
     void aTriggerSentAsJsonTextIsAccepted(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         bridge.request(Addresses.trigger("d"), "{\"payload\": \"as text\"}");
         assertEquals("as text", bridge.nextEvent("manual", 2_000).getString("payload"));
     }
 
     /** A bad request fails with 400 and a message; the next good trigger is then the only MANUAL event. */
-    private static void assertRefusedAndNothingWritten(TestBridge bridge, Object body, String expected)
+    private static void assertRefusedAndNothingWritten(DeviceFixture bridge, Object body, String expected)
             throws Exception {
         ReplyException e = bridge.failure(Addresses.trigger("d"), body);
         assertEquals(400, e.failureCode());
@@ -70,33 +71,33 @@ class DeviceVerticleTest {
 
     @Test
     void aPayloadOverFortyBytesIsRefused(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         assertRefusedAndNothingWritten(bridge, new JsonObject().put("payload", "x".repeat(41)),
                 "payload is 41 bytes of UTF-8; the limit is 40");
     }
 
     @Test
     void aPayloadOfFortyBytesCountsUtf8Bytes(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         assertRefusedAndNothingWritten(bridge, new JsonObject().put("payload", "é".repeat(21)),
                 "payload is 42 bytes");
     }
 
     @Test
     void aBodyThatIsNotJsonIsRefused(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         assertRefusedAndNothingWritten(bridge, "payload=hi", "body is not JSON");
     }
 
     @Test
     void aPayloadThatIsNotAStringIsRefused(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         assertRefusedAndNothingWritten(bridge, new JsonObject().put("payload", 42), "payload must be a string");
     }
 
     @Test
     void anUnknownDeviceHasNoHandler(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         ReplyException e = bridge.failure(Addresses.trigger("nosuch"), new JsonObject().put("payload", "x"));
         assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
         assertTrue(e.getMessage().contains("mypoll.trigger.nosuch"), e.getMessage());
@@ -104,7 +105,7 @@ class DeviceVerticleTest {
 
     @Test
     void aClosedDeviceAnswers503(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         bridge.devices.get(0).hangUp();
         long deadline = System.currentTimeMillis() + 2_000;
         ReplyException e;
@@ -120,7 +121,7 @@ class DeviceVerticleTest {
 
     @Test
     void controlSetsThePeriodAndRepliesWithIt(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         JsonObject reply = bridge.request(Addresses.control("d"), new JsonObject().put("periodMs", 2.5));
         assertEquals(new JsonObject().put("device", "d").put("periodMs", 2.5).put("periodUs", 2500), reply);
         assertEquals(2500, bridge.devices.get(0).periodUs());
@@ -129,7 +130,7 @@ class DeviceVerticleTest {
 
     @Test
     void aBadPeriodIsRefused(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         ReplyException e = bridge.failure(Addresses.control("d"), new JsonObject().put("periodMs", "fast"));
         assertEquals(400, e.failureCode());
         assertTrue(e.getMessage().startsWith("periodMs: must be a number"), e.getMessage());
@@ -138,7 +139,7 @@ class DeviceVerticleTest {
 
     @Test
     void controlBurstMakesThatManyBurstEventsInOrder(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("poll");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("poll");
         JsonObject reply = bridge.request(Addresses.control("d"), new JsonObject().put("burst", 500));
         assertEquals(500, reply.getInteger("burst"), reply.encode());
         long first = bridge.nextEvent("burst", 2_000).getLong("seq");
@@ -152,7 +153,7 @@ class DeviceVerticleTest {
 
     @Test
     void aBadBurstCountIsRefusedAndNothingIsMade(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         for (Object count : new Object[] {0, 1.5, "many", (1 << 20) + 1}) {
             ReplyException e = bridge.failure(Addresses.control("d"), new JsonObject().put("burst", count));
             assertEquals(400, e.failureCode());
@@ -167,7 +168,7 @@ class DeviceVerticleTest {
 
     @Test
     void aControlRequestWithNeitherPeriodNorBurstIsRefused(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         ReplyException e = bridge.failure(Addresses.control("d"), new JsonObject().put("period", 5));
         assertEquals(400, e.failureCode());
         assertEquals("expected {\"periodMs\": number} or {\"burst\": count}, not {\"period\":5}", e.getMessage());
@@ -175,7 +176,7 @@ class DeviceVerticleTest {
 
     @Test
     void devicesListsEveryDeviceWithItsKindAndMode(Vertx vertx) throws Exception {
-        new TestBridge(vertx).device("a", 0).device("b", 0).start("poll");
+        new DeviceFixture(vertx).device("a", 0).device("b", 0).start("poll");
         JsonArray devices = vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null).await().body();
         assertEquals(2, devices.size());
         JsonObject a = devices.getJsonObject(0);
@@ -189,7 +190,7 @@ class DeviceVerticleTest {
 
     @Test
     void statusCountsEventsRateAndLatency(Vertx vertx) throws Exception {
-        TestBridge bridge = new TestBridge(vertx).device("d", 1_000).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 1_000).start("sigio");
         JsonObject device = null;
         long deadline = System.currentTimeMillis() + 5_000;
         while (System.currentTimeMillis() < deadline) {
@@ -213,11 +214,35 @@ class DeviceVerticleTest {
     }
 
     @Test
+    void statusWhileServingAndOnStopHasOneShape(Vertx vertx) throws Exception {
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
+        JsonObject online = bridge.statuses.poll(5, TimeUnit.SECONDS);
+        assertNotNull(online, "a status while serving");
+        vertx.undeploy(bridge.deployment).await();
+        JsonObject offline = null;
+        for (JsonObject s = bridge.statuses.poll(2, TimeUnit.SECONDS); s != null;
+             s = bridge.statuses.poll(200, TimeUnit.MILLISECONDS)) {
+            offline = s;
+        }
+        assertNotNull(offline, "a last status when the verticle stops");
+        java.util.Set<String> keys = java.util.Set.of("node", "nodeId", "online", "time", "intervalMs", "devices");
+        assertEquals(keys, online.fieldNames(), online.encode());
+        assertEquals(keys, offline.fieldNames(), offline.encode());
+        assertEquals(true, online.getBoolean("online"));
+        assertEquals(200, online.getLong("intervalMs"));
+        assertEquals(false, offline.getBoolean("online"));
+        assertEquals(0, offline.getLong("intervalMs"), "no more status will come");
+        JsonObject device = offline.getJsonArray("devices").getJsonObject(0);
+        assertEquals("node stopped", device.getString("closedReason"));
+        assertEquals(false, device.getBoolean("online"));
+    }
+
+    @Test
     void undeployStopsTheLoopWithin100MsAndClosesEveryFd(Vertx vertx) throws Exception {
         // Warm up Vert.x's own fds (event loop, worker threads) before counting.
-        new TestBridge(vertx).device("warm", 0).start("sigio");
+        new DeviceFixture(vertx).device("warm", 0).start("sigio");
         java.util.Set<String> before = fds();
-        TestBridge bridge = new TestBridge(vertx).device("d", 0).start("sigio");
+        DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         Thread.sleep(200);
         long start = System.nanoTime();
         vertx.undeploy(bridge.deployment).await();

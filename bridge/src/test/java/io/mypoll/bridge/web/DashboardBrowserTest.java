@@ -1,5 +1,7 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.NodeStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +35,7 @@ class DashboardBrowserTest {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
-    private WebBridge web;
+    private WebFixture web;
     private final List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ChromeDriver browser;
     private long openedAt;
@@ -42,7 +44,7 @@ class DashboardBrowserTest {
     void open(Vertx vertx) throws Exception {
         assertTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "the browser test needs Debian's chromium and chromium-driver; scripts/test.sh installs them");
-        web = new WebBridge(vertx, false, 200_000);
+        web = new WebFixture(vertx, false, 200_000);
         vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.EVENTS, m -> {
             if (!"timer".equals(m.body().getString("type"))) {
                 published.add(m.body().encode());
@@ -152,9 +154,8 @@ class DashboardBrowserTest {
         // What DirectoryVerticle publishes on this node when another node leaves the cluster.
         io.vertx.core.json.JsonObject gone = new io.vertx.core.json.JsonObject().put("id", "far").put("node", "gone")
                 .put("type", "emulator").put("mode", "sigio").put("open", true).put("online", false);
-        io.vertx.core.json.JsonObject status = new io.vertx.core.json.JsonObject().put("node", "gone")
-                .put("nodeId", "a-member-id").put("online", false).put("time", java.time.Instant.now().toString())
-                .put("devices", new io.vertx.core.json.JsonArray().add(gone));
+        io.vertx.core.json.JsonObject status = NodeStatus.offline("gone", "a-member-id",
+                new io.vertx.core.json.JsonArray().add(gone));
         // "connected" shows when the socket opens, a moment before the page's register for
         // mypoll.status reaches the bridge: a single publish could reach no one.
         long publisher = vertx.setPeriodic(1, 500, id -> vertx.eventBus().publish(Addresses.STATUS, status));

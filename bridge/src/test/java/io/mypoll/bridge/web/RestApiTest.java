@@ -1,12 +1,13 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
+import io.mypoll.bridge.contract.Addresses;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mypoll.bridge.WebBridge.Response;
+import io.mypoll.bridge.web.WebFixture.Response;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +31,7 @@ class RestApiTest {
 
     @Test
     void devicesListsTheDevice(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         Response r = web.call(GET, "/api/devices", null, null);
         assertEquals(200, r.status());
         JsonArray devices = new JsonArray(r.body());
@@ -39,13 +40,13 @@ class RestApiTest {
     }
 
     @Test
-    void statusHoldsTheDevicesAndTheBridgeCounters(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 1_000);
+    void statusHoldsTheDevicesAndTheSocketCounters(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 1_000);
         Thread.sleep(700);
         JsonObject status = web.call(GET, "/api/status", null, null).json();
         assertEquals("d", status.getJsonArray("devices").getJsonObject(0).getString("id"));
         assertTrue(status.getJsonArray("devices").getJsonObject(0).getJsonObject("events").getLong("timer") > 0);
-        assertEquals(0, status.getJsonObject("bridge").getLong("dropped"));
+        assertEquals(0, status.getJsonObject("sockets").getLong("dropped"));
     }
 
     /** Payloads of the MANUAL events published from now on. */
@@ -61,7 +62,7 @@ class RestApiTest {
 
     @Test
     void aJsonTriggerMakesTheManualEvent(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         BlockingQueue<String> payloads = manualPayloads(vertx);
         Response r = web.call(POST, "/api/devices/d/trigger", JSON, "{\"payload\": \"rest\"}");
         assertEquals(200, r.status(), r.body());
@@ -71,7 +72,7 @@ class RestApiTest {
 
     @Test
     void aTextBodyIsThePayload(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         BlockingQueue<String> payloads = manualPayloads(vertx);
         assertEquals(200, web.call(POST, "/api/devices/d/trigger", "text/plain", "plain text").status());
         assertEquals("plain text", payloads.poll(5, TimeUnit.SECONDS));
@@ -79,14 +80,14 @@ class RestApiTest {
 
     @Test
     void anUnknownDeviceIs404(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         assertError(web.call(POST, "/api/devices/nosuch/trigger", JSON, "{\"payload\": \"x\"}"), 404,
                 "unknown device 'nosuch'");
     }
 
     @Test
     void anOversizedPayloadIs400AndWritesNothing(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         assertError(web.call(POST, "/api/devices/d/trigger", JSON, "{\"payload\": \"" + "x".repeat(41) + "\"}"),
                 400, "payload is 41 bytes of UTF-8; the limit is 40");
         assertEquals(0, web.device.stats().generated());
@@ -94,14 +95,14 @@ class RestApiTest {
 
     @Test
     void malformedJsonIs400(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         assertError(web.call(POST, "/api/devices/d/trigger", JSON, "{\"payload\": "), 400,
                 "the body is not JSON; expected {\"payload\": \"text\"}");
     }
 
     @Test
     void periodIs403WhenControlIsDisabled(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         assertError(web.call(PUT, "/api/devices/d/period", JSON, "{\"periodMs\": 5}"), 403,
                 "control is disabled; set bridge.allowControl to true to allow it");
         assertEquals(0, web.device.periodUs());
@@ -109,7 +110,7 @@ class RestApiTest {
 
     @Test
     void periodSetsTheTimerWhenControlIsEnabled(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, true, 0);
+        WebFixture web = new WebFixture(vertx, true, 0);
         Response r = web.call(PUT, "/api/devices/d/period", JSON, "{\"periodMs\": 5}");
         assertEquals(200, r.status(), r.body());
         assertEquals(5000, r.json().getInteger("periodUs"));
@@ -120,7 +121,7 @@ class RestApiTest {
 
     @Test
     void periodTakesOnlyThePeriodNotABurst(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, true, 0);
+        WebFixture web = new WebFixture(vertx, true, 0);
         assertError(web.call(PUT, "/api/devices/d/period", JSON, "{\"burst\": 5}"), 400,
                 "periodMs: missing, expected {\"periodMs\": number}");
         Response r = web.call(PUT, "/api/devices/d/period", JSON, "{\"periodMs\": 0, \"burst\": 5}");
@@ -131,7 +132,7 @@ class RestApiTest {
 
     @Test
     void healthIs200WhileEveryDeviceIsOpenAnd503After(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         Response ok = web.call(GET, "/health", null, null);
         assertEquals(200, ok.status());
         assertEquals("ok", ok.json().getString("status"));
@@ -150,13 +151,13 @@ class RestApiTest {
 
     @Test
     void anUnknownApiPathIs404(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         assertError(web.call(GET, "/api/nothing", null, null), 404, "no such resource: GET /api/nothing");
     }
 
     @Test
     void staticFilesCarryFixedCacheHeaders(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         Response r = web.call(GET, "/index.html", null, null);
         assertEquals(200, r.status());
         assertTrue(r.contentType().startsWith("text/html"), r.contentType());
@@ -165,7 +166,7 @@ class RestApiTest {
 
     @Test
     void aForeignOriginIsRefused(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
+        WebFixture web = new WebFixture(vertx, false, 0);
         int status = web.client.request(new RequestOptions().setMethod(GET).setHost("127.0.0.1")
                         .setPort(web.http.port()).setURI("/api/devices").putHeader("Origin", "http://evil.example"))
                 .compose(req -> req.send()).await().statusCode();

@@ -1,9 +1,10 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
+import io.mypoll.bridge.contract.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mypoll.bridge.WebBridge.BridgeSocket;
+import io.mypoll.bridge.web.WebFixture.EventBusSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The SockJS event-bus bridge, through a real WebSocket client speaking the bridge's frames. */
 @ExtendWith(VertxExtension.class)
-class EventBusBridgeTest {
+class SockJsEndpointTest {
 
     private static boolean isError(JsonObject frame) {
         return "err".equals(frame.getString("type"));
@@ -22,11 +23,11 @@ class EventBusBridgeTest {
 
     @Test
     void aClientReceivesTheAllowedPublishes(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 10_000);
-        BridgeSocket socket = web.socket();
+        WebFixture web = new WebFixture(vertx, false, 10_000);
+        EventBusSocket socket = web.socket();
         socket.register(Addresses.EVENTS);
         socket.register(Addresses.STATUS);
-        JsonObject event = socket.await(BridgeSocket.event("timer"), 5_000).getJsonObject("body");
+        JsonObject event = socket.await(EventBusSocket.event("timer"), 5_000).getJsonObject("body");
         assertEquals("d", event.getString("device"));
         JsonObject status = socket.await(f -> "rec".equals(f.getString("type"))
                 && Addresses.STATUS.equals(f.getString("address")), 5_000);
@@ -34,26 +35,38 @@ class EventBusBridgeTest {
     }
 
     @Test
+    void aClientReceivesEachNodesSocketCounters(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
+        socket.register(Addresses.SOCKETS);
+        JsonObject counters = socket.await(f -> "rec".equals(f.getString("type"))
+                && Addresses.SOCKETS.equals(f.getString("address")), 5_000).getJsonObject("body");
+        assertEquals(java.util.Set.of("node", "time", "intervalMs", "sockets", "dropped"), counters.fieldNames());
+        assertEquals("web-test", counters.getString("node"));
+        assertEquals(1, counters.getInteger("sockets"), "this socket");
+    }
+
+    @Test
     void aSendToAnAddressThatIsNotAllowedIsDenied(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
-        BridgeSocket socket = web.socket();
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
         socket.request(Addresses.DEVICES, null, "r1");
-        assertEquals("access_denied", socket.await(EventBusBridgeTest::isError, 5_000).getString("body"));
+        assertEquals("access_denied", socket.await(SockJsEndpointTest::isError, 5_000).getString("body"));
     }
 
     @Test
     void controlIsDeniedUnlessEnabled(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
-        BridgeSocket socket = web.socket();
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
         socket.request(Addresses.control("d"), new JsonObject().put("periodMs", 1), "r1");
-        assertEquals("access_denied", socket.await(EventBusBridgeTest::isError, 5_000).getString("body"));
+        assertEquals("access_denied", socket.await(SockJsEndpointTest::isError, 5_000).getString("body"));
         assertEquals(0, web.device.periodUs(), "the period did not change");
     }
 
     @Test
     void controlWorksWhenEnabled(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, true, 0);
-        BridgeSocket socket = web.socket();
+        WebFixture web = new WebFixture(vertx, true, 0);
+        EventBusSocket socket = web.socket();
         socket.request(Addresses.control("d"), new JsonObject().put("periodMs", 20), "r1");
         JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")), 5_000);
         assertEquals(20000, reply.getJsonObject("body").getInteger("periodUs"));
@@ -61,29 +74,29 @@ class EventBusBridgeTest {
 
     @Test
     void aRegisterForAnAddressThatIsNotAllowedIsRefused(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
-        BridgeSocket socket = web.socket();
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
         socket.register(Addresses.trigger("d"));
-        assertEquals("access_denied", socket.await(EventBusBridgeTest::isError, 5_000).getString("body"));
+        assertEquals("access_denied", socket.await(SockJsEndpointTest::isError, 5_000).getString("body"));
     }
 
     @Test
     void aTriggerThroughTheBridgeMakesTheManualEvent(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
-        BridgeSocket socket = web.socket();
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
         socket.register(Addresses.EVENTS);
         Thread.sleep(100);
         socket.request(Addresses.trigger("d"), new JsonObject().put("payload", "from the browser"), "r1");
         JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")), 5_000);
         assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"));
-        JsonObject event = socket.await(BridgeSocket.event("manual"), 5_000).getJsonObject("body");
+        JsonObject event = socket.await(EventBusSocket.event("manual"), 5_000).getJsonObject("body");
         assertEquals("from the browser", event.getString("payload"));
     }
 
     @Test
     void aBadTriggerPayloadGetsAClearError(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
-        BridgeSocket socket = web.socket();
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
         socket.request(Addresses.trigger("d"), new JsonObject().put("payload", "x".repeat(41)), "r1");
         JsonObject error = socket.await(f -> "r1".equals(f.getString("address")) || isError(f), 5_000);
         assertEquals("err", error.getString("type"));
@@ -94,9 +107,9 @@ class EventBusBridgeTest {
 
     @Test
     void aClientThatStopsReadingHasItsEventsDroppedWhileAnotherGetsEverything(Vertx vertx) throws Exception {
-        WebBridge web = new WebBridge(vertx, false, 0);
-        BridgeSocket slow = web.socket();
-        BridgeSocket fast = web.socket();
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket slow = web.socket();
+        EventBusSocket fast = web.socket();
         slow.register(Addresses.EVENTS);
         AtomicLong received = new AtomicLong();
         AtomicLong lastSeq = new AtomicLong();

@@ -1,7 +1,11 @@
-package io.mypoll.bridge;
+package io.mypoll.bridge.web;
 
+import io.mypoll.bridge.cluster.DirectoryVerticle;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.device.DeviceVerticle;
 import io.mypoll.driver.Device;
-import io.mypoll.driver.EmulatedDevice;
+import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -23,13 +27,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A device verticle over one emulated device "d", and the HTTP verticle on a free loopback port. */
-final class WebBridge {
+public final class WebFixture {
     final Vertx vertx;
     final EmulatedDevice device;
     final HttpVerticle http;
     final HttpClient client;
 
-    WebBridge(Vertx vertx, boolean allowControl, int periodUs) throws Exception {
+    WebFixture(Vertx vertx, boolean allowControl, int periodUs) throws Exception {
         this.vertx = vertx;
         BridgeConfig config = BridgeConfig.from(new JsonObject()
                 .put("node", "web-test")
@@ -39,7 +43,7 @@ final class WebBridge {
                 .put("devices", new JsonArray().add(new JsonObject().put("id", "d").put("type", "emulator"))));
         device = new EmulatedDevice("d", periodUs, 1 << 16);
         vertx.deployVerticle(new DirectoryVerticle()).await();
-        vertx.deployVerticle(new DeviceVerticle(config, List.<Device>of(device)),
+        vertx.deployVerticle(new DeviceVerticle(config, dc -> device),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
         http = new HttpVerticle(config);
         vertx.deployVerticle(http).await();
@@ -75,31 +79,31 @@ final class WebBridge {
     }
 
     /** A raw SockJS WebSocket client of the event-bus bridge: JSON frames as the bridge protocol defines them. */
-    BridgeSocket socket() {
-        return BridgeSocket.connect(vertx, http.port()).await();
+    EventBusSocket socket() {
+        return EventBusSocket.connect(vertx, http.port()).await();
     }
 
-    static final class BridgeSocket {
+    public static final class EventBusSocket {
         /** Kept with its socket: Vert.x closes a client, and its WebSockets, once the client is garbage. */
         private final WebSocketClient client;
-        final WebSocket ws;
-        final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        public final WebSocket ws;
+        public final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
 
         /** A socket of the bridge on {@code 127.0.0.1:port}; fails if the handshake takes over 10 s. */
-        static Future<BridgeSocket> connect(Vertx vertx, int port) {
+        public static Future<EventBusSocket> connect(Vertx vertx, int port) {
             WebSocketClient client = vertx.createWebSocketClient();
             return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                    .setURI("/eventbus/websocket").setTimeout(10_000)).map(ws -> new BridgeSocket(client, ws));
+                    .setURI("/eventbus/websocket").setTimeout(10_000)).map(ws -> new EventBusSocket(client, ws));
         }
 
-        private BridgeSocket(WebSocketClient client, WebSocket ws) {
+        private EventBusSocket(WebSocketClient client, WebSocket ws) {
             this.client = client;
             this.ws = ws;
             // The bridge sends its frames as binary WebSocket messages of JSON text.
             ws.handler(data -> frames.add(data.toJsonObject()));
         }
 
-        void send(JsonObject frame) {
+        public void send(JsonObject frame) {
             try {
                 ws.writeTextMessage(frame.encode()).await(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
@@ -107,17 +111,17 @@ final class WebBridge {
             }
         }
 
-        void register(String address) {
+        public void register(String address) {
             send(new JsonObject().put("type", "register").put("address", address));
         }
 
-        void request(String address, Object body, String replyAddress) {
+        public void request(String address, Object body, String replyAddress) {
             send(new JsonObject().put("type", "send").put("address", address).put("body", body)
                     .put("replyAddress", replyAddress));
         }
 
         /** The next frame that matches, skipping others. */
-        JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
+        public JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (true) {
                 long left = deadline - System.currentTimeMillis();
@@ -131,7 +135,7 @@ final class WebBridge {
             }
         }
 
-        static Predicate<JsonObject> event(String type) {
+        public static Predicate<JsonObject> event(String type) {
             return f -> "rec".equals(f.getString("type")) && Addresses.EVENTS.equals(f.getString("address"))
                     && type.equals(f.getJsonObject("body").getString("type"));
         }

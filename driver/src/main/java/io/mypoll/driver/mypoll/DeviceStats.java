@@ -1,4 +1,4 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
 import com.sun.jna.Pointer;
 

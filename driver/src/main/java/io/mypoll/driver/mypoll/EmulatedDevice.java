@@ -1,4 +1,4 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -7,6 +7,7 @@ import io.mypoll.driver.linux.EpollEvents;
 import io.mypoll.driver.linux.ErrnoException;
 import io.mypoll.driver.linux.EventFd;
 import io.mypoll.driver.linux.LibC;
+import io.mypoll.driver.linux.NativeBuffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Each message on the socket holds 1 to 64 whole records, so a read with a
  * buffer of at least 4096 bytes returns 64 * k bytes, like the driver.
  */
-public final class EmulatedDevice extends FileDevice {
+public final class EmulatedDevice extends MypollReader {
     public static final int DEFAULT_QUEUE_LEN = 1024;
     public static final int MAX_QUEUE_LEN = 1 << 22;
     static final int MAX_RECORDS_PER_MESSAGE = 64;
@@ -52,7 +53,7 @@ public final class EmulatedDevice extends FileDevice {
     private final Memory ring;
     private final ByteBuffer ringRecords;
     private final Memory overrunRecord = new Memory(MypollAbi.RECORD_SIZE);
-    private final ByteBuffer overrunView = Records.view(overrunRecord);
+    private final ByteBuffer overrunView = NativeBuffers.view(overrunRecord);
     private final Memory timerSpec = new Memory(32);
     private int head;
     private int count;
@@ -88,7 +89,7 @@ public final class EmulatedDevice extends FileDevice {
         }
         this.capacity = queueLen;
         this.ring = new Memory((long) queueLen * MypollAbi.RECORD_SIZE);
-        this.ringRecords = Records.view(ring);
+        this.ringRecords = NativeBuffers.view(ring);
         int[] pair = new int[2];
         ErrnoException.check("socketpair", LibC.socketpair(LibC.AF_UNIX,
                 LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, pair));
@@ -288,7 +289,7 @@ public final class EmulatedDevice extends FileDevice {
             lostTotal++;
         }
         int tail = (head + count) & (capacity - 1);
-        DeviceEvent.encode(ringRecords, tail * MypollAbi.RECORD_SIZE, nextSeq++, tsNs, type, 0, payload);
+        MypollEvent.encode(ringRecords, tail * MypollAbi.RECORD_SIZE, nextSeq++, tsNs, type, 0, payload);
         count++;
         generated++;
     }
@@ -297,7 +298,7 @@ public final class EmulatedDevice extends FileDevice {
     private void flush() {
         while (!farClosed) {
             if (lostPending > 0) {
-                DeviceEvent.encode(overrunView, 0, lastLostSeq, lastLostNs, EventType.OVERRUN,
+                MypollEvent.encode(overrunView, 0, lastLostSeq, lastLostNs, EventType.OVERRUN,
                         (int) Math.min(lostPending, 0xFFFF_FFFFL), NO_PAYLOAD);
                 if (!send(overrunRecord, MypollAbi.RECORD_SIZE)) {
                     break;

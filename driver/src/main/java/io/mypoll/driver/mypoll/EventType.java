@@ -1,4 +1,4 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
 /** The {@code type} field of a record. */
 public enum EventType {

@@ -1,4 +1,4 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
 /**
  * The Java mirror of {@code driver/kernel/mypoll.h}: record layout, event

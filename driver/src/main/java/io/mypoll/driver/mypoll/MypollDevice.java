@@ -1,4 +1,4 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
 import com.sun.jna.Memory;
 import io.mypoll.driver.linux.ErrnoException;
@@ -6,7 +6,7 @@ import io.mypoll.driver.linux.LibC;
 import java.io.IOException;
 
 /** A reader of the real mypoll kernel device, such as {@code /dev/mypoll}. */
-public final class MypollDevice extends FileDevice {
+public final class MypollDevice extends MypollReader {
     private final String path;
 
     private MypollDevice(String id, String path, int fd) {

@@ -1,15 +1,17 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
+import io.mypoll.driver.DeviceEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One decoded 64-byte record.
+ * One decoded 64-byte {@code struct mypoll_event}.
  *
  * @param readNs {@link System#nanoTime()} right after the read() that returned
  *               it; the same clock as {@code tsNs} (CLOCK_MONOTONIC)
  */
-public record DeviceEvent(long seq, long tsNs, EventType type, int lost, byte[] payload, long readNs) {
+public record MypollEvent(long seq, long tsNs, EventType type, long lost, byte[] payload, long readNs)
+        implements DeviceEvent {
 
     private static final byte[] NO_PAYLOAD = new byte[0];
     private static final byte[] ZEROS = new byte[MypollAbi.PAYLOAD_MAX];
@@ -18,18 +20,18 @@ public record DeviceEvent(long seq, long tsNs, EventType type, int lost, byte[] 
      * Decodes the record at {@code offset} of {@code buffer}, a view of native
      * memory in host byte order (plain Java reads, no JNI call per field).
      */
-    public static DeviceEvent decode(ByteBuffer buffer, int offset, long readNs) {
+    public static MypollEvent decode(ByteBuffer buffer, int offset, long readNs) {
         int len = Math.min(Short.toUnsignedInt(buffer.getShort(offset + MypollAbi.OFFSET_LEN)), MypollAbi.PAYLOAD_MAX);
         byte[] payload = NO_PAYLOAD;
         if (len > 0) {
             payload = new byte[len];
             buffer.get(offset + MypollAbi.OFFSET_PAYLOAD, payload);
         }
-        return new DeviceEvent(
+        return new MypollEvent(
                 buffer.getLong(offset + MypollAbi.OFFSET_SEQ),
                 buffer.getLong(offset + MypollAbi.OFFSET_TS_NS),
                 EventType.of(Short.toUnsignedInt(buffer.getShort(offset + MypollAbi.OFFSET_TYPE))),
-                buffer.getInt(offset + MypollAbi.OFFSET_LOST),
+                Integer.toUnsignedLong(buffer.getInt(offset + MypollAbi.OFFSET_LOST)),
                 payload,
                 readNs);
     }
@@ -54,8 +56,8 @@ public record DeviceEvent(long seq, long tsNs, EventType type, int lost, byte[] 
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    /** Microseconds from generation to read. */
-    public double latencyUs() {
-        return (readNs - tsNs) / 1000.0;
+    @Override
+    public String typeName() {
+        return type.label();
     }
 }

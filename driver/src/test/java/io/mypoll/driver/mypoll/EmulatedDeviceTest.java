@@ -1,10 +1,13 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mypoll.driver.Device;
+import io.mypoll.driver.OpenFds;
+import io.mypoll.driver.Recorder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,11 +17,16 @@ import org.junit.jupiter.api.Test;
 /** The emulator through the Device API, with no event loop: what a plain library user sees. */
 class EmulatedDeviceTest {
 
-    private static List<DeviceEvent> readUntil(Device device, int count, long timeoutMs) throws Exception {
-        List<DeviceEvent> all = new ArrayList<>();
+    /** What the device has queued, through the read path the loop uses. */
+    private static List<MypollEvent> read(Device device) throws IOException {
+        return device.readAvailable().stream().map(MypollEvent.class::cast).toList();
+    }
+
+    private static List<MypollEvent> readUntil(Device device, int count, long timeoutMs) throws Exception {
+        List<MypollEvent> all = new ArrayList<>();
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (all.size() < count && System.currentTimeMillis() < deadline) {
-            List<DeviceEvent> batch = device.readBatch();
+            List<MypollEvent> batch = read(device);
             if (batch.isEmpty()) {
                 Thread.sleep(1);
             }
@@ -30,10 +38,10 @@ class EmulatedDeviceTest {
     @Test
     void timerEventsArriveAtTheConfiguredPeriod() throws Exception {
         try (EmulatedDevice device = new EmulatedDevice("t", 10_000, 1024)) {
-            List<DeviceEvent> events = readUntil(device, 20, 5_000);
+            List<MypollEvent> events = readUntil(device, 20, 5_000);
             assertTrue(events.size() >= 20, "got " + events.size());
-            DeviceEvent first = events.get(0);
-            DeviceEvent twentieth = events.get(19);
+            MypollEvent first = events.get(0);
+            MypollEvent twentieth = events.get(19);
             double meanPeriodUs = (twentieth.tsNs() - first.tsNs()) / 19_000.0;
             assertEquals(10_000, meanPeriodUs, 2_000, "mean period");
             events.forEach(e -> assertEquals(EventType.TIMER, e.type()));
@@ -46,7 +54,7 @@ class EmulatedDeviceTest {
         try (EmulatedDevice device = new EmulatedDevice("m", 0, 1024)) {
             device.trigger("hello".getBytes(StandardCharsets.UTF_8));
             device.trigger("world".getBytes(StandardCharsets.UTF_8));
-            List<DeviceEvent> events = readUntil(device, 2, 2_000);
+            List<MypollEvent> events = readUntil(device, 2, 2_000);
             assertEquals(2, events.size());
             assertEquals(EventType.MANUAL, events.get(0).type());
             assertEquals("hello", events.get(0).payloadText());
@@ -61,7 +69,7 @@ class EmulatedDeviceTest {
         try (EmulatedDevice device = new EmulatedDevice("m", 0, 1024)) {
             byte[] fifty = "0123456789".repeat(5).getBytes(StandardCharsets.US_ASCII);
             device.trigger(fifty);
-            List<DeviceEvent> events = readUntil(device, 1, 2_000);
+            List<MypollEvent> events = readUntil(device, 1, 2_000);
             assertArrayEquals(java.util.Arrays.copyOf(fifty, 40), events.get(0).payload());
         }
     }
@@ -70,7 +78,7 @@ class EmulatedDeviceTest {
     void burstMakesThatManyBurstEvents() throws Exception {
         try (EmulatedDevice device = new EmulatedDevice("b", 0, 4096)) {
             device.burst(3000);
-            List<DeviceEvent> events = readUntil(device, 3000, 5_000);
+            List<MypollEvent> events = readUntil(device, 3000, 5_000);
             assertEquals(3000, events.size());
             events.forEach(e -> assertEquals(EventType.BURST, e.type()));
             assertEquals(0, Recorder.seqGaps(events));
@@ -81,7 +89,7 @@ class EmulatedDeviceTest {
     void aFullQueueGivesAnOverrunRecordWhoseLostEqualsTheSeqGap() throws Exception {
         try (EmulatedDevice device = new EmulatedDevice("o", 0, 1024)) {
             device.burst(10);
-            List<DeviceEvent> events = readUntil(device, 10, 2_000);
+            List<MypollEvent> events = readUntil(device, 10, 2_000);
             device.burst(200_000);
             events.addAll(readUntil(device, Integer.MAX_VALUE, 1_000));
             int overrunAt = -1;
@@ -91,9 +99,9 @@ class EmulatedDeviceTest {
                 }
             }
             assertTrue(overrunAt > 0, "an OVERRUN record arrived");
-            DeviceEvent before = events.get(overrunAt - 1);
-            DeviceEvent overrun = events.get(overrunAt);
-            DeviceEvent after = events.get(overrunAt + 1);
+            MypollEvent before = events.get(overrunAt - 1);
+            MypollEvent overrun = events.get(overrunAt);
+            MypollEvent after = events.get(overrunAt + 1);
             assertEquals(after.seq() - before.seq() - 1, overrun.lost(), "lost equals the seq gap");
             assertEquals(after.seq() - 1, overrun.seq(), "an OVERRUN carries the seq of the last event lost");
             assertEquals(200_010, events.get(events.size() - 1).seq(), "the newest events were kept");
@@ -107,7 +115,7 @@ class EmulatedDeviceTest {
     void statsCountWhatWasGeneratedReadAndQueued() throws Exception {
         try (EmulatedDevice device = new EmulatedDevice("s", 0, 1024)) {
             device.burst(100);
-            List<DeviceEvent> read = readUntil(device, 100, 2_000);
+            List<MypollEvent> read = readUntil(device, 100, 2_000);
             device.burst(7);
             Thread.sleep(50);
             DeviceStats stats = device.stats();
@@ -149,8 +157,8 @@ class EmulatedDeviceTest {
     void aHungUpDeviceReadsAsGone() throws Exception {
         try (EmulatedDevice device = new EmulatedDevice("h", 0, 1024)) {
             device.hangUp();
-            IOException e = assertThrows(IOException.class, device::readBatch);
-            assertTrue(e.getMessage().contains("has gone"), e.getMessage());
+            IOException e = assertThrows(IOException.class, device::readAvailable);
+            assertEquals("end of file", e.getMessage(), "the reason the loop reports too");
         }
     }
 

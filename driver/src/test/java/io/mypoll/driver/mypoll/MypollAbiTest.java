@@ -1,4 +1,4 @@
-package io.mypoll.driver;
+package io.mypoll.driver.mypoll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,8 +106,8 @@ class MypollAbiTest {
     void aRecordEncodedInJavaDecodesToTheSameFields() {
         java.nio.ByteBuffer m = java.nio.ByteBuffer.allocateDirect(64).order(java.nio.ByteOrder.nativeOrder());
         byte[] payload = "abc".getBytes(StandardCharsets.UTF_8);
-        DeviceEvent.encode(m, 0, 42, 123456789L, EventType.MANUAL, 0, payload);
-        DeviceEvent e = DeviceEvent.decode(m, 0, 123456999L);
+        MypollEvent.encode(m, 0, 42, 123456789L, EventType.MANUAL, 0, payload);
+        MypollEvent e = MypollEvent.decode(m, 0, 123456999L);
         assertEquals(42, e.seq());
         assertEquals(123456789L, e.tsNs());
         assertEquals(EventType.MANUAL, e.type());

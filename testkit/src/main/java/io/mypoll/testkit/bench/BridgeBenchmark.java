@@ -1,9 +1,9 @@
-package io.mypoll.bridge.bench;
+package io.mypoll.testkit.bench;
 
-import io.mypoll.bridge.BridgeConfig;
-import io.mypoll.bridge.DeviceVerticle;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.device.DeviceVerticle;
 import io.mypoll.driver.Device;
-import io.mypoll.driver.EmulatedDevice;
+import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -24,21 +24,13 @@ import org.HdrHistogram.Histogram;
  * eventfd -> epoll, over the same kind of socketpair producer) in the same
  * run, and prints them side by side.
  *
- * <pre>java -cp mypoll-bridge.jar io.mypoll.bridge.bench.BridgeBenchmark C_TOOL [RATE_HZ SECONDS BURST BURSTS]</pre>
+ * <pre>java -cp mypoll-testkit.jar io.mypoll.testkit.bench.BridgeBenchmark C_TOOL [RATE_HZ SECONDS BURST BURSTS]</pre>
  */
 public final class BridgeBenchmark {
-    private final String cTool;
-    private final int rateHz;
-    private final int seconds;
-    private final int burst;
-    private final int bursts;
+    private final Workload work;
 
     private BridgeBenchmark(String[] args) {
-        cTool = args[0];
-        rateHz = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        burst = args.length > 3 ? Integer.parseInt(args[3]) : 65536;
-        bursts = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+        work = Workload.parse(args);
     }
 
     public static void main(String[] args) throws Exception {
@@ -57,14 +49,14 @@ public final class BridgeBenchmark {
 
     private void run() throws Exception {
         System.out.printf(Locale.ROOT, "%s%n", CReference.machine());
-        System.out.printf(Locale.ROOT, "paced: %d events/s for %d s (first 2 s not counted); burst: %d x %d events%n%n",
-                rateHz, seconds, bursts, burst);
+        System.out.println(work.describe());
+        System.out.println();
         List<Row> rows = new ArrayList<>();
         Map<String, Double> throughput = new LinkedHashMap<>();
         Map<String, String> idle = new LinkedHashMap<>();
 
         System.out.println("running the C reference ...");
-        CReference.Result c = CReference.run(cTool, rateHz, seconds, burst, bursts);
+        CReference.Result c = CReference.run(work);
         Row cRow = new Row("C reference, read", c.p50Us(), c.p99Us(), c.p999Us(), c.samples(), c.gaps());
         rows.add(cRow);
         throughput.put("C reference, reader", c.burstEventsPerS());
@@ -99,17 +91,17 @@ public final class BridgeBenchmark {
         Vertx vertx = Vertx.vertx();
         try {
             BridgeConfig config = BridgeConfig.from(new JsonObject().put("notify", mode).put("node", "bench"));
-            EmulatedDevice device = new EmulatedDevice("bench", 0, Math.max(1024, Integer.highestOneBit(burst) * 2));
+            EmulatedDevice device = new EmulatedDevice("bench", 0, work.queueLen());
             LatencyConsumer consumer = new LatencyConsumer();
             vertx.deployVerticle(consumer).await();
-            vertx.deployVerticle(new DeviceVerticle(config, List.<Device>of(device)),
+            vertx.deployVerticle(DeviceVerticle.serving(config, List.of(device)),
                     new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
 
             // (a) paced
-            device.setPeriodUs(1_000_000 / rateHz);
+            device.setPeriodUs(1_000_000 / work.rateHz());
             Thread.sleep(2_000);
             consumer.record(true);
-            Thread.sleep(seconds * 1000L - 2_000);
+            Thread.sleep(work.seconds() * 1000L - 2_000);
             consumer.record(false);
             device.setPeriodUs(0);
             Histogram read = consumer.toRead();
@@ -126,8 +118,8 @@ public final class BridgeBenchmark {
             idle.put("java " + mode + " (5 s)", (after - before) + " (tid " + tid + ")");
 
             // (b) bursts, each consumed before the next
-            double secondsTaken = consumer.consumeBursts(device::burst, burst, bursts);
-            long total = (long) bursts * burst;
+            double secondsTaken = consumer.consumeBursts(device::burst, work.burst(), work.bursts());
+            long total = (long) work.bursts() * work.burst();
             String name = "java " + mode + ", event-bus consumer";
             if (consumer.gaps() != 0 || consumer.lost() != 0) {
                 name += " (LOST " + consumer.lost() + ", gaps " + consumer.gaps() + ")";
@@ -147,12 +139,12 @@ public final class BridgeBenchmark {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String name = Files.readString(task.resolve("comm")).trim();
-                if (name.equals("mypoll-loop")) {
+                if (name.equals("device-loop")) {
                     return Integer.parseInt(task.getFileName().toString());
                 }
             }
         }
-        throw new IllegalStateException("no mypoll-loop thread");
+        throw new IllegalStateException("no device-loop thread");
     }
 
     private static long voluntarySwitches(int tid) throws IOException {

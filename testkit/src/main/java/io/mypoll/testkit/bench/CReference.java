@@ -1,4 +1,4 @@
-package io.mypoll.bridge.bench;
+package io.mypoll.testkit.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +24,10 @@ final class CReference {
             + "events_per_s=(\\d+)");
 
     private CReference() {
+    }
+
+    static Result run(Workload work) throws IOException, InterruptedException {
+        return run(work.cTool(), work.rateHz(), work.seconds(), work.burst(), work.bursts());
     }
 
     static Result run(String tool, int rateHz, int seconds, int burst, int bursts)

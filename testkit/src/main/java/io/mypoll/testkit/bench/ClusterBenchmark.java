@@ -1,13 +1,12 @@
-package io.mypoll.bridge.bench;
+package io.mypoll.testkit.bench;
 
-import io.mypoll.bridge.Addresses;
-import io.mypoll.bridge.BridgeConfig;
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.BridgeVerticle;
-import io.mypoll.bridge.ClusterSetup;
+import io.mypoll.bridge.cluster.ClusterSetup;
 import io.mypoll.bridge.Main;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -37,29 +36,20 @@ import org.HdrHistogram.Histogram;
  * and the bursts are driven with {@code mypoll.control.<device>} requests
  * across the cluster. The C reference runs in the same run, on this machine.
  *
- * <pre>java -cp mypoll-bridge.jar io.mypoll.bridge.bench.ClusterBenchmark C_TOOL [RATE_HZ SECONDS BURST BURSTS NOTIFY]</pre>
+ * <pre>java -cp mypoll-testkit.jar io.mypoll.testkit.bench.ClusterBenchmark C_TOOL [RATE_HZ SECONDS BURST BURSTS NOTIFY]</pre>
  */
 public final class ClusterBenchmark {
+    private final Workload work;
     private static final String DEVICE = "bench";
-    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
     /** Held, so that its level stays: no CP data structure is used, as in conf/logging.properties. */
     private static final java.util.logging.Logger CP_SUBSYSTEM =
             java.util.logging.Logger.getLogger("com.hazelcast.cp.CPSubsystem");
 
-    private final String cTool;
-    private final int rateHz;
-    private final int seconds;
-    private final int burst;
-    private final int bursts;
     private final String notify;
     private final String clusterName = "mypoll-bench-" + ThreadLocalRandom.current().nextInt(1_000_000);
 
     private ClusterBenchmark(String[] args) {
-        cTool = args[0];
-        rateHz = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        burst = args.length > 3 ? Integer.parseInt(args[3]) : 65536;
-        bursts = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+        work = Workload.parse(args);
         notify = args.length > 5 ? args[5] : "sigio";
     }
 
@@ -78,11 +68,11 @@ public final class ClusterBenchmark {
         System.out.printf(Locale.ROOT, "%s%n", CReference.machine());
         System.out.printf(Locale.ROOT, "two nodes on loopback, cluster %s; device node notify %s%n", clusterName,
                 notify);
-        System.out.printf(Locale.ROOT, "paced: %d events/s for %d s (first 2 s not counted); burst: %d x %d events%n%n",
-                rateHz, seconds, bursts, burst);
+        System.out.println(work.describe());
+        System.out.println();
 
         System.out.println("running the C reference ...");
-        CReference.Result c = CReference.run(cTool, rateHz, seconds, burst, bursts);
+        CReference.Result c = CReference.run(work);
 
         System.out.println("starting the device node ...");
         try (DeviceNode deviceNode = new DeviceNode(deviceNodeConfig())) {
@@ -102,15 +92,15 @@ public final class ClusterBenchmark {
         vertx.deployVerticle(consumer).await();
         LongAdder batches = new LongAdder();
         vertx.eventBus().consumer(Addresses.EVENT_BATCHES, m -> batches.increment()).completion().await();
-        vertx.deployVerticle(new BridgeVerticle(), new DeploymentOptions().setConfig(consumerNodeConfig())).await();
+        vertx.deployVerticle(new BridgeVerticle(BridgeConfig.from(consumerNodeConfig()))).await();
         awaitDeviceOnline(vertx);
 
         System.out.println("paced ...");
-        control(vertx, new JsonObject().put("periodMs", 1000.0 / rateHz));
+        control(vertx, new JsonObject().put("periodMs", 1000.0 / work.rateHz()));
         Thread.sleep(2_000);
         consumer.record(true);
         long gapsBefore = consumer.gaps();
-        Thread.sleep(seconds * 1000L - 2_000);
+        Thread.sleep(work.seconds() * 1000L - 2_000);
         consumer.record(false);
         control(vertx, new JsonObject().put("periodMs", 0));
         long pacedGaps = consumer.gaps() - gapsBefore;
@@ -122,9 +112,9 @@ public final class ClusterBenchmark {
         long gaps = consumer.gaps();
         long lost = consumer.lost();
         long batchesBefore = batches.sum();
-        double secondsTaken = consumer.consumeBursts(n -> control(vertx, new JsonObject().put("burst", n)), burst,
-                bursts);
-        long total = (long) bursts * burst;
+        double secondsTaken = consumer.consumeBursts(n -> control(vertx, new JsonObject().put("burst", n)), work.burst(),
+                work.bursts());
+        long total = (long) work.bursts() * work.burst();
         long burstGaps = consumer.gaps() - gaps;
         long burstLost = consumer.lost() - lost;
         long messages = batches.sum() - batchesBefore;
@@ -166,7 +156,7 @@ public final class ClusterBenchmark {
     private static void awaitDeviceOnline(Vertx vertx) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
-            JsonArray devices = vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null, LOCAL).await().body();
+            JsonArray devices = vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null, Addresses.LOCAL_ONLY).await().body();
             for (Object o : devices) {
                 JsonObject d = (JsonObject) o;
                 if (DEVICE.equals(d.getString("id")) && d.getBoolean("online", false)
@@ -193,7 +183,7 @@ public final class ClusterBenchmark {
     }
 
     private JsonObject deviceNodeConfig() {
-        int queueLen = Math.max(1024, Integer.highestOneBit(burst) * 2);
+        int queueLen = work.queueLen();
         return new JsonObject().put("node", "bench-device").put("logEvents", false).put("notify", notify)
                 .put("http", new JsonObject().put("port", 0))
                 .put("devices", new JsonArray().add(new JsonObject().put("id", DEVICE).put("type", "emulator")

@@ -1,9 +1,9 @@
-package io.mypoll.bridge.bench;
+package io.mypoll.testkit.bench;
 
-import io.mypoll.bridge.BridgeConfig;
-import io.mypoll.bridge.DeviceVerticle;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.device.DeviceVerticle;
 import io.mypoll.driver.Device;
-import io.mypoll.driver.MypollDevice;
+import io.mypoll.driver.mypoll.MypollDevice;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * into an event-bus consumer). The module must be loaded with the timer off
  * and a queue that holds one burst.
  *
- * <pre>java -cp mypoll-bridge.jar io.mypoll.bridge.bench.DeviceBenchmark PATH [RATE_HZ SECONDS BURST BURSTS WARM_UP_S MODES]</pre>
+ * <pre>java -cp mypoll-testkit.jar io.mypoll.testkit.bench.DeviceBenchmark PATH [RATE_HZ SECONDS BURST BURSTS WARM_UP_S MODES]</pre>
  *
  * <p>Before anything is counted, every mode runs once unmeasured: the same
  * bursts and {@code WARM_UP_S} seconds (default 2) of the paced timer. The JIT
@@ -80,7 +80,7 @@ public final class DeviceBenchmark {
             }
             LatencyConsumer consumer = new LatencyConsumer();
             vertx.deployVerticle(consumer).await();
-            vertx.deployVerticle(new DeviceVerticle(config, List.<Device>of(device)),
+            vertx.deployVerticle(DeviceVerticle.serving(config, List.of(device)),
                     new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
 
             device.setPeriodUs(1_000_000 / rateHz);

@@ -1,6 +1,6 @@
-package io.mypoll.bridge.bench;
+package io.mypoll.testkit.bench;
 
-import io.mypoll.bridge.Addresses;
+import io.mypoll.bridge.contract.Addresses;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import io.vertx.core.Future;

@@ -1,12 +1,13 @@
-package io.mypoll.driver.check;
+package io.mypoll.testkit.check;
 
 import io.mypoll.driver.Device;
 import io.mypoll.driver.DeviceEvent;
+import io.mypoll.driver.mypoll.MypollEvent;
 import io.mypoll.driver.DeviceListener;
-import io.mypoll.driver.DeviceStats;
-import io.mypoll.driver.EventLoop;
-import io.mypoll.driver.EventType;
-import io.mypoll.driver.MypollDevice;
+import io.mypoll.driver.mypoll.DeviceStats;
+import io.mypoll.driver.DeviceLoop;
+import io.mypoll.driver.mypoll.EventType;
+import io.mypoll.driver.mypoll.MypollDevice;
 import io.mypoll.driver.NotifyMode;
 import io.mypoll.driver.linux.LibC;
 import java.io.IOException;
@@ -28,11 +29,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Checks {@link MypollDevice} and {@link EventLoop} against the real kernel
+ * Checks {@link MypollDevice} and {@link DeviceLoop} against the real kernel
  * module, through the public driver API only, and prints one
  * {@code PASS|FAIL <mode>/<check>: detail} line per check.
  *
- * <pre>java -cp mypoll-bridge.jar io.mypoll.driver.check.DeviceCheck MODES CHECKS PATH...</pre>
+ * <pre>java -cp mypoll-testkit.jar io.mypoll.testkit.check.DeviceCheck MODES CHECKS PATH...</pre>
  *
  * <ul>
  * <li>MODES: {@code sigio}, {@code poll} or {@code sigio,poll}</li>
@@ -99,16 +100,16 @@ public final class DeviceCheck {
 
     /** Collects what a loop reads, per device. */
     private static final class Collector implements DeviceListener {
-        final Map<Device, BlockingQueue<DeviceEvent>> events = new ConcurrentHashMap<>();
+        final Map<Device, BlockingQueue<MypollEvent>> events = new ConcurrentHashMap<>();
         final Map<Device, String> closed = new ConcurrentHashMap<>();
 
-        BlockingQueue<DeviceEvent> of(Device device) {
+        BlockingQueue<MypollEvent> of(Device device) {
             return events.computeIfAbsent(device, d -> new LinkedBlockingQueue<>());
         }
 
         @Override
         public void onEvents(Device device, List<DeviceEvent> batch) {
-            of(device).addAll(batch);
+            batch.forEach(e -> of(device).add((MypollEvent) e));
         }
 
         @Override
@@ -117,13 +118,13 @@ public final class DeviceCheck {
         }
 
         /** Takes events until {@code count} have matched {@code type}, or the time is up; returns all taken. */
-        List<DeviceEvent> take(Device device, EventType type, int count, long timeoutMs) throws InterruptedException {
-            List<DeviceEvent> taken = new ArrayList<>();
+        List<MypollEvent> take(Device device, EventType type, int count, long timeoutMs) throws InterruptedException {
+            List<MypollEvent> taken = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             int matched = 0;
             while (matched < count) {
                 long left = deadline - System.nanoTime();
-                DeviceEvent e = left > 0 ? of(device).poll(left, TimeUnit.NANOSECONDS) : null;
+                MypollEvent e = left > 0 ? of(device).poll(left, TimeUnit.NANOSECONDS) : null;
                 if (e == null) {
                     break;
                 }
@@ -136,12 +137,12 @@ public final class DeviceCheck {
         }
 
         /** Everything that arrives within {@code ms}. */
-        List<DeviceEvent> during(Device device, long ms) throws InterruptedException {
-            List<DeviceEvent> taken = new ArrayList<>();
+        List<MypollEvent> during(Device device, long ms) throws InterruptedException {
+            List<MypollEvent> taken = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
             while (true) {
                 long left = deadline - System.nanoTime();
-                DeviceEvent e = left > 0 ? of(device).poll(left, TimeUnit.NANOSECONDS) : null;
+                MypollEvent e = left > 0 ? of(device).poll(left, TimeUnit.NANOSECONDS) : null;
                 if (e == null) {
                     return taken;
                 }
@@ -160,8 +161,8 @@ public final class DeviceCheck {
             this.device = device;
         }
 
-        void count(List<DeviceEvent> batch) {
-            for (DeviceEvent e : batch) {
+        void count(List<MypollEvent> batch) {
+            for (MypollEvent e : batch) {
                 if (e.type() != EventType.OVERRUN) {
                     events++;
                 }
@@ -172,7 +173,7 @@ public final class DeviceCheck {
 
     private void warmUp(NotifyMode mode) throws Exception {
         Collector collector = new Collector();
-        EventLoop loop = new EventLoop("mypoll-check", mode, LibC.SIGIO, collector).start();
+        DeviceLoop loop = new DeviceLoop("mypoll-check", mode, LibC.SIGIO, collector).start();
         MypollDevice device = MypollDevice.open("warm-up", paths.get(0));
         loop.add(device).get(5, TimeUnit.SECONDS);
         device.trigger("warm-up".getBytes(StandardCharsets.UTF_8));
@@ -186,7 +187,7 @@ public final class DeviceCheck {
         Set<String> fdsBefore = loopAndDeviceFds();
         int threadsBefore = loopThreads();
         Collector collector = new Collector();
-        EventLoop loop = new EventLoop("mypoll-check", mode, LibC.SIGIO, collector).start();
+        DeviceLoop loop = new DeviceLoop("mypoll-check", mode, LibC.SIGIO, collector).start();
         List<Reader> readers = new ArrayList<>();
         try {
             if (checks.contains("multi")) {
@@ -241,11 +242,11 @@ public final class DeviceCheck {
     private void paced(NotifyMode mode, Collector collector, Reader r) throws Exception {
         r.count(collector.during(r.device, 200));
         r.device.setPeriodUs(PACED_PERIOD_US);
-        List<DeviceEvent> got = collector.during(r.device, PACED_MS);
+        List<MypollEvent> got = collector.during(r.device, PACED_MS);
         r.device.setPeriodUs(0);
         got.addAll(collector.during(r.device, 300));
         r.count(got);
-        List<DeviceEvent> timers = got.stream().filter(e -> e.type() == EventType.TIMER).collect(Collectors.toList());
+        List<MypollEvent> timers = got.stream().filter(e -> e.type() == EventType.TIMER).collect(Collectors.toList());
         long gaps = gaps(got);
         long others = got.size() - timers.size();
         int expected = PACED_MS * 1000 / PACED_PERIOD_US;
@@ -255,7 +256,7 @@ public final class DeviceCheck {
             return;
         }
         double meanMs = (timers.get(timers.size() - 1).tsNs() - timers.get(0).tsNs()) / 1e6 / (timers.size() - 1);
-        double[] lat = timers.stream().mapToDouble(DeviceEvent::latencyUs).sorted().toArray();
+        double[] lat = timers.stream().mapToDouble(MypollEvent::latencyUs).sorted().toArray();
         detail = String.format(Locale.ROOT, "%d TIMER events in %d ms at %d us (expected about %d), mean interval "
                 + "%.2f ms, seq gaps %d, other types %d, read latency p50 %.0f us p99 %.0f us", timers.size(),
                 PACED_MS, PACED_PERIOD_US, expected, meanMs, gaps, others, lat[lat.length / 2],
@@ -272,11 +273,11 @@ public final class DeviceCheck {
     private void burst(NotifyMode mode, Collector collector, Reader r) throws Exception {
         long start = r.device.stats().generated();
         r.device.burst(BURST);
-        List<DeviceEvent> got = collector.take(r.device, EventType.BURST, BURST, WAIT_MS);
+        List<MypollEvent> got = collector.take(r.device, EventType.BURST, BURST, WAIT_MS);
         r.count(got);
         List<String> problems = new ArrayList<>();
         int i = 0;
-        for (DeviceEvent e : got) {
+        for (MypollEvent e : got) {
             i++;
             if (e.type() != EventType.BURST) {
                 problems.add("record " + i + " is " + e.type());
@@ -303,7 +304,7 @@ public final class DeviceCheck {
         }
     }
 
-    private void overrun(NotifyMode mode, EventLoop loop, Collector collector, Reader r) throws Exception {
+    private void overrun(NotifyMode mode, DeviceLoop loop, Collector collector, Reader r) throws Exception {
         DeviceStats before = r.device.stats();
         int capacity = before.capacity();
         int count = capacity * 4 + 3;
@@ -313,7 +314,7 @@ public final class DeviceCheck {
         long lostExpected = count - capacity;
         // Added after the burst: the loop drains what is queued at once.
         loop.add(r.device).get(5, TimeUnit.SECONDS);
-        List<DeviceEvent> got = collector.take(r.device, EventType.BURST, capacity, WAIT_MS);
+        List<MypollEvent> got = collector.take(r.device, EventType.BURST, capacity, WAIT_MS);
         r.count(got);
         DeviceStats after = r.device.stats();
         List<String> problems = new ArrayList<>();
@@ -324,7 +325,7 @@ public final class DeviceCheck {
             problems.add(got.size() + " records, expected " + (capacity + 1));
         }
         if (!got.isEmpty()) {
-            DeviceEvent o = got.get(0);
+            MypollEvent o = got.get(0);
             if (o.type() != EventType.OVERRUN) {
                 problems.add("first record is " + o.type());
             } else {
@@ -336,7 +337,7 @@ public final class DeviceCheck {
                 }
             }
             long seq = o.seq();
-            for (DeviceEvent e : got.subList(1, got.size())) {
+            for (MypollEvent e : got.subList(1, got.size())) {
                 if (e.type() != EventType.BURST || e.seq() != seq + 1) {
                     problems.add("after the OVERRUN: " + e.type() + " seq " + e.seq() + " after " + seq);
                     break;
@@ -375,7 +376,7 @@ public final class DeviceCheck {
         for (int i = 0; i < readers.size(); i++) {
             Reader r = readers.get(i);
             int bursts = 10 * (i + 1);
-            List<DeviceEvent> got = collector.take(r.device, EventType.BURST, bursts, WAIT_MS);
+            List<MypollEvent> got = collector.take(r.device, EventType.BURST, bursts, WAIT_MS);
             got.addAll(collector.during(r.device, 100));
             r.count(got);
             long manual = got.stream().filter(e -> e.type() == EventType.MANUAL
@@ -433,7 +434,7 @@ public final class DeviceCheck {
         }
     }
 
-    private static long gaps(List<DeviceEvent> events) {
+    private static long gaps(List<MypollEvent> events) {
         long gaps = 0;
         for (int i = 1; i < events.size(); i++) {
             if (events.get(i).seq() != events.get(i - 1).seq() + 1) {

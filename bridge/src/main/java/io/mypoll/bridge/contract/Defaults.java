@@ -1,0 +1,75 @@
+package io.mypoll.bridge.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Every setting's default, named once. {@link #json()} is the first layer of
+ * the configuration: the files, the environment and system properties
+ * override it, and its keys are the ones the environment may set.
+ */
+public final class Defaults {
+    private Defaults() {
+    }
+
+    /** Empty: the host name. */
+    public static final String NODE = "";
+    public static final String NOTIFY = "sigio";
+    public static final String SIGNAL = "SIGIO";
+    /** Loopback: nothing outside this machine reaches the bridge unless a setting says so. */
+    public static final String HTTP_HOST = "127.0.0.1";
+    public static final int HTTP_PORT = 8080;
+    public static final boolean ALLOW_CONTROL = false;
+    public static final long PING_TIMEOUT_MS = 10_000;
+    public static final int MAX_HANDLERS_PER_SOCKET = 16;
+    public static final long STATUS_INTERVAL_MS = 1000;
+    public static final boolean LOG_EVENTS = true;
+
+    public static final String DEVICE_ID = "mypoll";
+    public static final String DEVICE_TYPE = "auto";
+    public static final String DEVICE_PATH = "/dev/mypoll";
+    /** The emulator's timer; the kernel device keeps its own unless periodMs is set. */
+    public static final double EMULATOR_PERIOD_MS = 1000;
+    public static final int QUEUE_LEN = 1024;
+
+    public static final boolean CLUSTER_ENABLED = false;
+    public static final String CLUSTER_NAME = "mypoll";
+    /** Empty: conf/cluster.xml of the working directory, else the jar's copy. */
+    public static final String CLUSTER_CONFIG_FILE = "";
+    public static final String CLUSTER_HOST = "127.0.0.1";
+    public static final int CLUSTER_PORT = 0;
+    public static final String CLUSTER_PUBLIC_HOST = "";
+    public static final int FAILURE_TIMEOUT_SECONDS = 20;
+
+    /** The whole default configuration, as conf/config.json would spell it. */
+    public static JsonObject json() {
+        return new JsonObject()
+                .put("node", NODE)
+                .put("notify", NOTIFY)
+                .put("signal", SIGNAL)
+                .put("http", new JsonObject()
+                        .put("host", HTTP_HOST)
+                        .put("port", HTTP_PORT)
+                        .put("allowedOrigins", new JsonArray()))
+                .put("bridge", new JsonObject()
+                        .put("allowControl", ALLOW_CONTROL)
+                        .put("pingTimeoutMs", PING_TIMEOUT_MS)
+                        .put("maxHandlersPerSocket", MAX_HANDLERS_PER_SOCKET))
+                .put("cluster", new JsonObject()
+                        .put("enabled", CLUSTER_ENABLED)
+                        .put("name", CLUSTER_NAME)
+                        .put("configFile", CLUSTER_CONFIG_FILE)
+                        .put("host", CLUSTER_HOST)
+                        .put("port", CLUSTER_PORT)
+                        .put("publicHost", CLUSTER_PUBLIC_HOST)
+                        .put("members", new JsonArray())
+                        .put("interfaces", new JsonArray())
+                        .put("failureTimeoutSeconds", FAILURE_TIMEOUT_SECONDS))
+                .put("statusIntervalMs", STATUS_INTERVAL_MS)
+                .put("logEvents", LOG_EVENTS)
+                .put("devices", new JsonArray().add(new JsonObject()
+                        .put("id", DEVICE_ID)
+                        .put("type", DEVICE_TYPE)
+                        .put("path", DEVICE_PATH)));
+    }
+}

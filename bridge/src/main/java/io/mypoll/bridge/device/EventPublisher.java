@@ -1,0 +1,117 @@
+package io.mypoll.bridge.device;
+
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.EventJson;
+import io.mypoll.driver.Device;
+import io.mypoll.driver.DeviceEvent;
+import io.mypoll.driver.DeviceListener;
+import io.vertx.core.Context;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Takes what the device loop reads and publishes it: each event on
+ * {@code mypoll.events} for this node's consumers and, in a cluster, each
+ * batch as one message on {@code mypoll.events.batch} for the other nodes
+ * (see {@code EventRelay}).
+ *
+ * <p>The loop thread hands each drained batch to the device verticle's
+ * context once. At most {@value #MAX_BATCHES_IN_FLIGHT} batches wait there;
+ * beyond that the loop stops reading, so a bridge that cannot keep up loses
+ * events at the device (counted, with OVERRUN records) rather than filling
+ * the heap.
+ */
+final class EventPublisher implements DeviceListener {
+    static final int MAX_BATCHES_IN_FLIGHT = 64;
+
+    private final Context context;
+    private final EventBus bus;
+    /** The verticle's devices by id; read on the context only. */
+    private final Map<String, ServedDevice> served;
+    /** Called on the context when a device goes away. */
+    private final BiConsumer<ServedDevice, String> onClosed;
+    private final Semaphore inFlight = new Semaphore(MAX_BATCHES_IN_FLIGHT);
+    /** Context only. */
+    private final EventJson eventJson;
+    /** {"node", "nodeId"} of this node's event batches; null when not clustered. */
+    private final JsonObject batchHeader;
+    private volatile boolean stopped;
+
+    EventPublisher(Context context, String node, String clusterNodeId, Map<String, ServedDevice> served,
+                   BiConsumer<ServedDevice, String> onClosed) {
+        this.context = context;
+        this.bus = context.owner().eventBus();
+        this.served = served;
+        this.onClosed = onClosed;
+        this.eventJson = new EventJson(node);
+        this.batchHeader = clusterNodeId == null ? null
+                : new JsonObject().put("node", node).put("nodeId", clusterNodeId);
+    }
+
+    /** Nothing more is published; a loop thread waiting for room gives up. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** Runs on the loop thread: waits for room, then hands the batch to the context. */
+    @Override
+    public void onEvents(Device device, List<DeviceEvent> batch) {
+        try {
+            while (!inFlight.tryAcquire(20, TimeUnit.MILLISECONDS)) {
+                if (stopped) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        context.runOnContext(v -> {
+            try {
+                ServedDevice target = served.get(device.id());
+                if (target != null && !stopped) {
+                    publish(target, batch);
+                }
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /** Runs on the loop thread. */
+    @Override
+    public void onClosed(Device device, String reason) {
+        context.runOnContext(v -> {
+            ServedDevice target = served.get(device.id());
+            if (target != null) {
+                onClosed.accept(target, reason);
+            }
+        });
+    }
+
+    private void publish(ServedDevice target, List<DeviceEvent> batch) {
+        eventJson.startBatch();
+        JsonArray forOtherNodes = batchHeader == null ? null : new JsonArray(new ArrayList<>(batch.size()));
+        for (DeviceEvent event : batch) {
+            target.counters.record(event);
+            JsonObject json = eventJson.encode(target.id(), event);
+            if (forOtherNodes == null) {
+                bus.publish(Addresses.EVENTS, json);
+            } else {
+                bus.publish(Addresses.EVENTS, json, Addresses.LOCAL_ONLY);
+                forOtherNodes.add(json);
+            }
+        }
+        if (forOtherNodes != null) {
+            bus.publish(Addresses.EVENT_BATCHES, batchHeader.copy().put("device", target.id())
+                    .put("events", forOtherNodes));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+# shellcheck shell=sh
+# Helpers of the QEMU guests' /init scripts (scripts/qemu/init and
+# scripts/qemu/e2e-init), busybox sh. Packed into each initramfs as
+# /guest-lib.sh and sourced by /init.
+#
+# Results go to file descriptor 3 (see guest_start), one line each:
+# "PASS|FAIL name: detail", and "END" last.
+
+# Mounts what every guest needs, points fd 3 at the second serial port
+# (ttyS1) so that kernel messages on the console (ttyS0) can never mix into
+# the results, says "START <kernel>" and notes where the kernel log stands,
+# so that only what comes after counts (check_kernel_log).
+guest_start() {
+	/bin/busybox --install -s /bin
+	export PATH=/bin
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mkdir -p /tmp
+	mount -t tmpfs tmpfs /tmp
+	if [ -c /dev/ttyS1 ]; then
+		exec 3>/dev/ttyS1
+	else
+		exec 3>/dev/console
+	fi
+	say "START $(uname -r)"
+	dmesg_base=$(dmesg | wc -l)
+}
+
+say() {
+	echo "$*" >&3
+}
+
+# One line from a file (stderr of a tool), flattened and cut to 400
+# characters so that a result line stays readable.
+oneline() {
+	tr '\n' ' ' <"$1" | sed 's/ *$//' | cut -c1-400
+}
+
+# Seconds since boot.
+now() {
+	cut -d' ' -f1 /proc/uptime | cut -d. -f1
+}
+
+# Runs last in finish(); an init script redefines it to save its logs.
+at_finish() {
+	:
+}
+
+finish() {
+	at_finish
+	sync
+	say END
+	poweroff -f
+	sleep 60
+}
+
+# wait_for present|gone NODE...: up to 5 s until every device node is there
+# or gone (devtmpfs creates and removes them asynchronously).
+wait_for() {
+	want=$1
+	shift
+	i=0
+	while [ $i -lt 50 ]; do
+		ok=1
+		for n in "$@"; do
+			case "$want" in
+			present) [ -c "$n" ] || ok=0 ;;
+			gone) [ ! -e "$n" ] || ok=0 ;;
+			esac
+		done
+		[ $ok = 1 ] && return 0
+		usleep 100000
+		i=$((i + 1))
+	done
+	return 1
+}
+
+wait_nodes() {
+	wait_for present "$@"
+}
+
+# load [-q] NAME ARGS...: insmod /mypoll.ko ARGS with a FAIL line, and a
+# PASS line unless -q (where the load is only a step of a larger check);
+# non-zero on failure.
+load() {
+	quiet=0
+	if [ "$1" = -q ]; then
+		quiet=1
+		shift
+	fi
+	name=$1
+	shift
+	if insmod /mypoll.ko "$@" 2>/tmp/insmod.err; then
+		[ $quiet = 1 ] || say "PASS $name: insmod mypoll.ko${*:+ $*}"
+		return 0
+	fi
+	say "FAIL $name: insmod mypoll.ko${*:+ $*}: $(oneline /tmp/insmod.err)"
+	return 1
+}
+
+# unload NAME [NODE...]: rmmod mypoll with a PASS or FAIL line; the device
+# nodes given must be gone after it, and the module out of /proc/modules.
+unload() {
+	name=$1
+	shift
+	if ! rmmod mypoll 2>/tmp/rmmod.err; then
+		say "FAIL $name: rmmod mypoll: $(oneline /tmp/rmmod.err)"
+		return 1
+	fi
+	if ! wait_for gone "$@"; then
+		say "FAIL $name: rmmod done, but a device node is still there"
+		return 1
+	fi
+	if grep -q '^mypoll ' /proc/modules; then
+		say "FAIL $name: still listed in /proc/modules"
+		return 1
+	fi
+	say "PASS $name: rmmod mypoll${1:+, device nodes gone}"
+	return 0
+}
+
+# run_checker PREFIX CMD ARGS...: runs a checker that prints "PASS|FAIL
+# name: detail" lines and passes them on with PREFIX in the name. Streamed
+# (a shell loop, not sed), so that the lines before a check that never
+# returns still reach the port. Its stderr stays in /tmp/check.err.
+run_checker() {
+	prefix=$1
+	shift
+	rm -f /tmp/check.rc
+	: >/tmp/check.out
+	{
+		"$@" 2>/tmp/check.err
+		echo $? >/tmp/check.rc
+	} | while IFS= read -r line; do
+		echo "$line" >>/tmp/check.out
+		case "$line" in
+		"PASS "* | "FAIL "*) say "${line%% *} $prefix${line#* }" ;;
+		*) say "$line" ;;
+		esac
+	done
+	rc=$(cat /tmp/check.rc 2>/dev/null || echo "?")
+	# The end of a stack trace says most.
+	tail -n 5 /tmp/check.err >/tmp/check.tail
+	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+		say "FAIL ${prefix}checker: exit $rc: $(oneline /tmp/check.tail)"
+	elif [ "$rc" = 1 ] && ! grep -q '^FAIL' /tmp/check.out; then
+		say "FAIL ${prefix}checker: exit 1 without a FAIL line"
+	fi
+}
+
+# A FAIL line per warning the kernel logged since guest_start, or one PASS.
+check_kernel_log() {
+	dmesg | tail -n +$((dmesg_base + 1)) |
+		grep -E 'WARNING|BUG|Oops|Call Trace|general protection|refcount_t' \
+		>/tmp/dmesg.bad
+	if [ -s /tmp/dmesg.bad ]; then
+		while IFS= read -r line; do
+			say "FAIL kernel log: $line"
+		done </tmp/dmesg.bad
+	else
+		say "PASS kernel log: no WARNING, BUG, Oops or Call Trace"
+	fi
+}
