@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing the project needs, from Debian's packages,
 # when it is missing: a JDK 17 or newer, Maven, a C compiler, make, Node.js
-# and npm (to fetch the dashboard's libraries), Chromium and its driver (for
-# the browser test; MYPOLL_BROWSER=0 leaves them out, for run.sh and bench.sh).
+# and npm (to fetch the dashboard's libraries), OpenSSL (the tests make TLS
+# certificates), Chromium and its driver (for the browser test;
+# MYPOLL_BROWSER=0 leaves them out, for run.sh and bench.sh).
 set -euo pipefail
 
 missing=()
@@ -13,6 +14,7 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The dashboard's browser test drives Debian's Chromium.
 if [ "${MYPOLL_BROWSER:-1}" = 1 ]; then
 	command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -32,8 +32,8 @@ public final class BridgeVerticle extends VerticleBase {
     public Future<?> start() {
         DeviceDirectory directory = new DeviceDirectory(vertx);
         LOG.log(System.Logger.Level.INFO, "node {0}: {1} device(s), notify {2}, HTTP on {3}:{4,number,#}{5}",
-                config.node(), config.devices().size(), config.notifyMode().label(), config.httpHost(),
-                config.httpPort(), directory.clustered() ? ", clustered as " + directory.selfId() : "");
+                config.node(), config.devices().size(), config.notifyMode().label(), config.http().host(),
+                config.http().port(), directory.clustered() ? ", clustered as " + directory.selfId() : "");
         http = new HttpVerticle(config);
         Future<?> relay = directory.clustered() ? vertx.deployVerticle(new EventRelay()) : Future.succeededFuture();
         return relay

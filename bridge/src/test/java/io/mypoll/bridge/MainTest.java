@@ -89,4 +89,80 @@ class MainTest {
             assertTrue(bridge.process.isAlive(), "the bridge still runs");
         }
     }
+
+    @Test
+    void anUnknownKeyStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, config(", \"htpp\": {\"port\": 9090}"), "htpp: unknown key (known here: "
+                + "bridge, cluster, devices, http, logEvents, node, notify, signal, statusIntervalMs)");
+    }
+
+    @Test
+    void aNonLoopbackAddressWithoutTlsAndAuthenticationStopsStartUp(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"host\": \"0.0.0.0\", \"port\": 0}, \"devices\": [" + EMULATOR
+                + "]}", "http.host: 0.0.0.0 is not a loopback address: serving it needs http.tls.certFile, "
+                + "http.tls.keyFile and http.auth.tokenFile, or http.insecure: true");
+    }
+
+    @Test
+    void anInsecureNonLoopbackAddressStartsWithAWarning(@TempDir Path dir) throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, "{\"http\": {\"host\": \"0.0.0.0\", \"port\": 0, "
+                + "\"insecure\": true}, \"devices\": [" + EMULATOR + "]}")) {
+            bridge.await(l -> l.contains("WARNING") && l.contains("http.insecure: 0.0.0.0 is reachable from other "
+                    + "machines without TLS"), 20_000);
+        }
+    }
+
+    @Test
+    void aPayloadThatForgesALogLineIsLoggedAsOneEscapedLine(@TempDir Path dir) throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, config(""))) {
+            int port = port(bridge);
+            String payload = "x\n2026-01-01 INFO FORGED\u001b[31m\u0007\r";
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/api/devices/emu/trigger")).header("Content-Type", "text/plain")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            String line = bridge.await(l -> l.contains("manual event on emu"), 10_000);
+            assertTrue(line.contains("payload \"x\\x0a2026-01-01 INFO FORGED\\x1b[31m\\x07\\x0d\""), line);
+            Thread.sleep(200);
+            assertTrue(bridge.lines.stream().noneMatch(l -> l.startsWith("2026-01-01 INFO FORGED")),
+                    "no forged line:\n" + String.join("\n", bridge.lines));
+        }
+    }
+
+    @Test
+    void aBridgeUnderLoadStopsWithinTwoSecondsOfSigterm(@TempDir Path dir) throws Exception {
+        String fast = "{\"id\": \"emu\", \"type\": \"emulator\", \"periodMs\": 0.5}";
+        try (BridgeProcess bridge = new BridgeProcess(dir, "{\"http\": {\"port\": 0}, \"logEvents\": false, "
+                + "\"devices\": [" + fast + "]}")) {
+            int port = port(bridge);
+            io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+            try {
+                java.util.List<io.mypoll.bridge.web.WebFixture.EventBusSocket> sockets = new java.util.ArrayList<>();
+                for (int i = 0; i < 15; i++) {
+                    var socket = io.mypoll.bridge.web.WebFixture.EventBusSocket.connect(vertx, port).await();
+                    socket.ws.handler(data -> { });
+                    socket.register(io.mypoll.bridge.contract.Addresses.EVENTS);
+                    sockets.add(socket);
+                }
+                Thread.sleep(3_000);
+                long start = System.nanoTime();
+                bridge.process.destroy();
+                bridge.waitForExit(10_000);
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms < 2_000, "stopped " + ms + " ms after SIGTERM with 15 subscribers at 2 kHz");
+            } finally {
+                vertx.close().await();
+            }
+        }
+    }
+
+    /** The HTTP port the bridge logged it serves. */
+    static int port(BridgeProcess bridge) throws InterruptedException {
+        String line = bridge.await(l -> l.contains("serving http"), 20_000);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)/").matcher(line);
+        assertTrue(m.find(), line);
+        return Integer.parseInt(m.group(1));
+    }
 }

@@ -9,6 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,14 +35,30 @@ public final class ClusterSetup {
                     "cannot read " + (file(options) == null ? "the built-in " + DEFAULT_FILE : file(options)) + ": "
                             + (e instanceof NoSuchFileException ? "no such file" : e.getMessage())));
         }
+        return Vertx.builder()
+                .with(new VertxOptions().setEventBusOptions(eventBusOptions(options)))
+                .withClusterManager(new HazelcastClusterManager(hazelcast))
+                .buildClustered();
+    }
+
+    /**
+     * The event bus between nodes: its address, and with {@code cluster.tls}
+     * TLS both ways, each node showing its certificate and accepting only the
+     * ones its trust file holds.
+     */
+    static EventBusOptions eventBusOptions(ClusterOptions options) {
         EventBusOptions bus = new EventBusOptions().setHost(options.host()).setPort(options.port());
         if (options.publicHost() != null) {
             bus.setClusterPublicHost(options.publicHost());
         }
-        return Vertx.builder()
-                .with(new VertxOptions().setEventBusOptions(bus))
-                .withClusterManager(new HazelcastClusterManager(hazelcast))
-                .buildClustered();
+        if (options.tls() != null) {
+            bus.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tls().certFile())
+                            .setKeyPath(options.tls().keyFile()))
+                    .setTrustOptions(new PemTrustOptions().addCertPath(options.tls().trustFile()))
+                    .setClientAuth(ClientAuth.REQUIRED);
+        }
+        return bus;
     }
 
     /** cluster.configFile, else conf/cluster.xml in the working directory; null for the copy in the jar. */

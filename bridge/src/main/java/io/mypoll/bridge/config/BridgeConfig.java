@@ -3,8 +3,8 @@ package io.mypoll.bridge.config;
 import io.mypoll.bridge.contract.Defaults;
 import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.NotifyMode;
-import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.mypoll.driver.linux.Signals;
+import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -13,12 +13,52 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** The bridge's settings, checked: every problem is a {@link ConfigException} naming its key. */
-public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, String httpHost,
-                           int httpPort, long statusIntervalMs, boolean logEvents, List<DeviceConfig> devices,
-                           BridgeOptions bridge, ClusterOptions cluster) {
+public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, long statusIntervalMs,
+                           boolean logEvents, List<DeviceConfig> devices, HttpOptions http, BridgeOptions bridge,
+                           ClusterOptions cluster) {
+
+    /**
+     * The HTTP server.
+     *
+     * @param allowedOrigins origins besides the page's own that may use /eventbus and /api
+     * @param allowedHosts   Host names served besides the loopback names and {@code host} itself
+     * @param insecure       serve a non-loopback address without TLS and authentication
+     * @param tls            PEM files; null for plain HTTP
+     * @param authTokenFile  the file holding the access token; null for no authentication
+     */
+    public record HttpOptions(String host, int port, List<String> allowedOrigins, List<String> allowedHosts,
+                              int idleTimeoutSeconds, int maxConnections, boolean insecure, TlsFiles tls,
+                              String authTokenFile) {
+        /** Whether {@code host} is a loopback address, which only this machine reaches. */
+        public boolean loopback() {
+            return isLoopback(host);
+        }
+    }
+
+    /**
+     * PEM files for TLS.
+     *
+     * @param trustFile the certificates of the peers to trust; null where peers are not checked
+     */
+    public record TlsFiles(String certFile, String keyFile, String trustFile) {
+    }
+
+    /**
+     * The SockJS bridge: what a browser may do over {@code /eventbus}.
+     *
+     * @param allowControl         whether browsers may send to mypoll.control.&lt;device&gt; and PUT the period
+     * @param maxHandlersPerSocket addresses one socket may register
+     * @param maxRequestsPerSocket requests one socket may have waiting for their reply
+     * @param maxFrameBytes        the largest WebSocket frame or message, and SockJS request body, taken
+     * @param socketBufferBytes    what may wait to be written to one socket before its messages are dropped
+     */
+    public record BridgeOptions(boolean allowControl, long pingTimeoutMs, int maxHandlersPerSocket,
+                                int maxRequestsPerSocket, int maxFrameBytes, int socketBufferBytes) {
+    }
 
     /**
      * Clustering with Hazelcast. Empty {@code members} and {@code interfaces}
@@ -29,23 +69,16 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
      * @param port the event bus's port, 0 for any free one
      * @param publicHost the address other nodes connect to, when not {@code host} (NAT, containers)
      * @param failureTimeoutSeconds how long a silent member stays in the cluster (Hazelcast's heartbeat timeout)
+     * @param tls the event bus's PEM files, each node's certificate and the ones it trusts; null for plain TCP
      */
     public record ClusterOptions(boolean enabled, String name, String configFile, String host, int port,
                                  String publicHost, List<String> members, List<String> interfaces,
-                                 int failureTimeoutSeconds) {
-    }
-
-    /**
-     * The SockJS bridge and REST API. Origins other than the page's own must be listed to be let in.
-     *
-     * @param allowControl whether browsers may send to mypoll.control.&lt;device&gt; and PUT the period
-     */
-    public record BridgeOptions(List<String> allowedOrigins, boolean allowControl, long pingTimeoutMs,
-                                int maxHandlersPerSocket) {
+                                 int failureTimeoutSeconds, TlsFiles tls) {
     }
 
     /** Device ids become event-bus addresses and URL parts. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Set<String> DEVICE_KEYS = Set.of("id", "type", "path", "periodMs", "queueLen");
 
     /** One entry of {@code devices}. */
     public record DeviceConfig(String id, String type, String path, Double periodMs, int queueLen) {
@@ -56,94 +89,106 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
 
     /** The same settings with another device list (already checked by the caller). */
     public BridgeConfig withDevices(List<DeviceConfig> devices) {
-        return new BridgeConfig(node, notifyMode, signalName, signal, httpHost, httpPort, statusIntervalMs, logEvents,
-                List.copyOf(devices), bridge, cluster);
+        return new BridgeConfig(node, notifyMode, signalName, signal, statusIntervalMs, logEvents,
+                List.copyOf(devices), http, bridge, cluster);
     }
 
     public static BridgeConfig from(JsonObject json) {
-        String node = string(json, "node", Defaults.NODE);
-        if (node.isBlank()) {
-            node = hostName();
-        }
-        String notifyText = string(json, "notify", Defaults.NOTIFY);
+        checkKeys(json, Defaults.json(), "");
+        Section root = new Section(json, "");
+        String node = root.text("node", Defaults.NODE);
         NotifyMode notify;
         try {
-            notify = NotifyMode.parse(notifyText);
+            notify = NotifyMode.parse(root.text("notify", Defaults.NOTIFY));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("notify", e.getMessage());
         }
-        String signalName = string(json, "signal", Defaults.SIGNAL);
+        String signalName = root.text("signal", Defaults.SIGNAL);
         int signal;
         try {
             signal = Signals.parse(signalName);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("signal", e.getMessage());
         }
-        JsonObject http = object(json, "http");
-        String host = string(http, "http.host", "host", Defaults.HTTP_HOST);
-        int port = (int) number(http, "http.port", "port", Defaults.HTTP_PORT, 0, 65535);
-        long statusIntervalMs = number(json, "statusIntervalMs", "statusIntervalMs", Defaults.STATUS_INTERVAL_MS, 50, 3_600_000);
-        Object logEvents = json.getValue("logEvents", Defaults.LOG_EVENTS);
-        if (!(logEvents instanceof Boolean)) {
-            throw new ConfigException("logEvents", "must be true or false, not " + logEvents);
-        }
-        return new BridgeConfig(node, notify, signalName, signal, host, port, statusIntervalMs, (Boolean) logEvents,
-                devices(json), bridge(http, object(json, "bridge")), cluster(object(json, "cluster")));
+        long statusIntervalMs = root.number("statusIntervalMs", Defaults.STATUS_INTERVAL_MS, 50, 3_600_000);
+        HttpOptions http = http(root.object("http"));
+        return new BridgeConfig(node == null ? hostName() : node, notify, signalName, signal, statusIntervalMs,
+                root.flag("logEvents", Defaults.LOG_EVENTS), devices(json), http, bridge(root.object("bridge")),
+                cluster(root.object("cluster")));
     }
 
-    private static ClusterOptions cluster(JsonObject json) {
-        Object enabled = json.getValue("enabled", Defaults.CLUSTER_ENABLED);
-        if (!(enabled instanceof Boolean)) {
-            throw new ConfigException("cluster.enabled", "must be true or false, not " + enabled);
-        }
-        String name = string(json, "cluster.name", "name", Defaults.CLUSTER_NAME);
-        if (name.isBlank()) {
-            throw new ConfigException("cluster.name", "must not be empty");
-        }
-        String configFile = string(json, "cluster.configFile", "configFile", Defaults.CLUSTER_CONFIG_FILE);
-        String host = string(json, "cluster.host", "host", Defaults.CLUSTER_HOST);
-        int port = (int) number(json, "cluster.port", "port", Defaults.CLUSTER_PORT, 0, 65535);
-        String publicHost = string(json, "cluster.publicHost", "publicHost", Defaults.CLUSTER_PUBLIC_HOST);
-        long failure = number(json, "cluster.failureTimeoutSeconds", "failureTimeoutSeconds", Defaults.FAILURE_TIMEOUT_SECONDS, 2, 600);
-        return new ClusterOptions((Boolean) enabled, name, configFile == null || configFile.isBlank() ? null
-                : configFile, host, port, publicHost == null || publicHost.isBlank() ? null : publicHost,
-                addresses(json, "cluster.members", "members"), addresses(json, "cluster.interfaces", "interfaces"),
-                (int) failure);
-    }
-
-    /** A list of addresses, as a JSON list or one comma-separated string (handy in environment variables). */
-    private static List<String> addresses(JsonObject json, String fullKey, String key) {
-        Object value = json.getValue(key, new JsonArray());
-        List<String> list = new ArrayList<>();
-        if (value instanceof String text) {
-            for (String part : text.split(",")) {
-                if (!part.isBlank()) {
-                    list.add(part.trim());
-                }
+    /** Every key must be one the bridge knows: a typo would otherwise be ignored without a word. */
+    private static void checkKeys(JsonObject json, JsonObject known, String prefix) {
+        for (String key : json.fieldNames()) {
+            if (!known.containsKey(key)) {
+                throw new ConfigException(prefix + key, "unknown key (known here: "
+                        + String.join(", ", new TreeSet<>(known.fieldNames())) + ")");
             }
-        } else if (value instanceof JsonArray array && array.stream().allMatch(o -> o instanceof String)) {
-            array.forEach(o -> list.add(((String) o).trim()));
-        } else {
-            throw new ConfigException(fullKey, "must be a list of addresses such as [\"192.168.1.10\"] or "
-                    + "\"192.168.1.10,192.168.1.11\", not " + value);
+            if (json.getValue(key) instanceof JsonObject child && known.getValue(key) instanceof JsonObject k) {
+                checkKeys(child, k, prefix + key + ".");
+            }
         }
-        return List.copyOf(list);
     }
 
-    private static BridgeOptions bridge(JsonObject http, JsonObject bridge) {
-        Object origins = http.getValue("allowedOrigins", new JsonArray());
-        if (!(origins instanceof JsonArray list) || !list.stream().allMatch(o -> o instanceof String)) {
-            throw new ConfigException("http.allowedOrigins", "must be a list of origins such as "
-                    + "\"http://example.org:8080\", not " + origins);
+    private static HttpOptions http(Section http) {
+        String host = http.text("host", Defaults.HTTP_HOST);
+        if (host == null) {
+            throw new ConfigException(http.key("host"), "must not be empty");
         }
-        Object allowControl = bridge.getValue("allowControl", Defaults.ALLOW_CONTROL);
-        if (!(allowControl instanceof Boolean)) {
-            throw new ConfigException("bridge.allowControl", "must be true or false, not " + allowControl);
+        Section tls = http.object("tls");
+        TlsFiles files = tlsFiles(tls, false);
+        String tokenFile = http.object("auth").text("tokenFile", Defaults.AUTH_TOKEN_FILE);
+        boolean insecure = http.flag("insecure", Defaults.INSECURE);
+        if (!isLoopback(host) && !insecure && (files == null || tokenFile == null)) {
+            throw new ConfigException(http.key("host"), host + " is not a loopback address: serving it needs "
+                    + "http.tls.certFile, http.tls.keyFile and http.auth.tokenFile, or http.insecure: true");
         }
-        long pingTimeoutMs = number(bridge, "bridge.pingTimeoutMs", "pingTimeoutMs", Defaults.PING_TIMEOUT_MS, 1_000, 600_000);
-        long maxHandlers = number(bridge, "bridge.maxHandlersPerSocket", "maxHandlersPerSocket", Defaults.MAX_HANDLERS_PER_SOCKET, 1, 1000);
-        return new BridgeOptions(list.stream().map(String.class::cast).toList(), (Boolean) allowControl,
-                pingTimeoutMs, (int) maxHandlers);
+        return new HttpOptions(host, (int) http.number("port", Defaults.HTTP_PORT, 0, 65535),
+                http.texts("allowedOrigins", "origins", "[\"http://example.org:8080\"]"),
+                http.texts("allowedHosts", "host names", "[\"dash.example.org\"]"),
+                (int) http.number("idleTimeoutSeconds", Defaults.IDLE_TIMEOUT_SECONDS, 1, 3600),
+                (int) http.number("maxConnections", Defaults.MAX_CONNECTIONS, 1, 100_000),
+                insecure, files, tokenFile);
+    }
+
+    /** Both PEM files or neither; {@code withTrust}: the trust file too. */
+    private static TlsFiles tlsFiles(Section tls, boolean withTrust) {
+        String cert = tls.text("certFile", "");
+        String key = tls.text("keyFile", "");
+        String trust = withTrust ? tls.text("trustFile", "") : null;
+        if (cert == null && key == null && trust == null) {
+            return null;
+        }
+        if (cert == null || key == null || withTrust && trust == null) {
+            throw new ConfigException(tls.key(cert == null ? "certFile" : key == null ? "keyFile" : "trustFile"),
+                    "missing: TLS needs " + (withTrust ? "certFile, keyFile and trustFile" : "certFile and keyFile"));
+        }
+        return new TlsFiles(cert, key, trust);
+    }
+
+    private static BridgeOptions bridge(Section bridge) {
+        return new BridgeOptions(bridge.flag("allowControl", Defaults.ALLOW_CONTROL),
+                bridge.number("pingTimeoutMs", Defaults.PING_TIMEOUT_MS, 1_000, 600_000),
+                (int) bridge.number("maxHandlersPerSocket", Defaults.MAX_HANDLERS_PER_SOCKET, 1, 1000),
+                (int) bridge.number("maxRequestsPerSocket", Defaults.MAX_REQUESTS_PER_SOCKET, 1, 1000),
+                (int) bridge.number("maxFrameBytes", Defaults.MAX_FRAME_BYTES, 1024, 16 << 20),
+                (int) bridge.number("socketBufferBytes", Defaults.SOCKET_BUFFER_BYTES, 4096, 64 << 20));
+    }
+
+    private static ClusterOptions cluster(Section cluster) {
+        String name = cluster.text("name", Defaults.CLUSTER_NAME);
+        if (name == null) {
+            throw new ConfigException(cluster.key("name"), "must not be empty");
+        }
+        String example = "[\"192.168.1.10\"] or \"192.168.1.10,192.168.1.11\"";
+        return new ClusterOptions(cluster.flag("enabled", Defaults.CLUSTER_ENABLED), name,
+                cluster.text("configFile", Defaults.CLUSTER_CONFIG_FILE),
+                cluster.text("host", Defaults.CLUSTER_HOST),
+                (int) cluster.number("port", Defaults.CLUSTER_PORT, 0, 65535),
+                cluster.text("publicHost", Defaults.CLUSTER_PUBLIC_HOST),
+                cluster.texts("members", "addresses", example), cluster.texts("interfaces", "addresses", example),
+                (int) cluster.number("failureTimeoutSeconds", Defaults.FAILURE_TIMEOUT_SECONDS, 2, 600),
+                tlsFiles(cluster.object("tls"), true));
     }
 
     private static List<DeviceConfig> devices(JsonObject json) {
@@ -158,27 +203,34 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             if (!(array.getValue(i) instanceof JsonObject d)) {
                 throw new ConfigException(key, "must be an object");
             }
-            String id = string(d, key + ".id", "id", null);
+            for (String name : d.fieldNames()) {
+                if (!DEVICE_KEYS.contains(name)) {
+                    throw new ConfigException(key + "." + name, "unknown key (known here: "
+                            + String.join(", ", new TreeSet<>(DEVICE_KEYS)) + ")");
+                }
+            }
+            Section device = new Section(d, key + ".");
+            String id = device.text("id", null);
             if (id == null || !ID.matcher(id).matches()) {
                 throw new ConfigException(key + ".id", "must be 1 to 64 letters, digits, '-' or '_', not " + id);
             }
             if (!ids.add(id)) {
                 throw new ConfigException(key + ".id", "'" + id + "' is used twice");
             }
-            String type = string(d, key + ".type", "type", Defaults.DEVICE_TYPE);
+            String type = device.text("type", Defaults.DEVICE_TYPE);
             if (!Set.of(DeviceConfig.AUTO, DeviceConfig.MYPOLL, DeviceConfig.EMULATOR).contains(type)) {
-                throw new ConfigException(key + ".type", "unknown type '" + type + "' (expected auto, mypoll or emulator)");
+                throw new ConfigException(key + ".type", "unknown type '" + type
+                        + "' (expected auto, mypoll or emulator)");
             }
-            String path = string(d, key + ".path", "path", null);
-            if ((path == null || path.isBlank()) && !type.equals(DeviceConfig.EMULATOR)) {
+            String path = device.text("path", null);
+            if (path == null && !type.equals(DeviceConfig.EMULATOR)) {
                 throw new ConfigException(key + ".path", "a device of type " + type + " needs the path of its node");
             }
             Double periodMs = null;
-            if (d.getValue("periodMs") != null) {
-                periodMs = periodMs(d.getValue("periodMs"), key + ".periodMs");
+            if (device.value("periodMs") != null) {
+                periodMs = periodMs(device.value("periodMs"), key + ".periodMs");
             }
-            long queueLen = number(d, key + ".queueLen", "queueLen", Defaults.QUEUE_LEN, 1,
-                    EmulatedDevice.MAX_QUEUE_LEN);
+            long queueLen = device.number("queueLen", Defaults.QUEUE_LEN, 1, EmulatedDevice.MAX_QUEUE_LEN);
             if (Long.bitCount(queueLen) != 1) {
                 throw new ConfigException(key + ".queueLen", "must be a power of two, not " + queueLen);
             }
@@ -195,36 +247,17 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
         }
     }
 
-    private static JsonObject object(JsonObject json, String key) {
-        Object value = json.getValue(key, new JsonObject());
-        if (!(value instanceof JsonObject o)) {
-            throw new ConfigException(key, "must be an object, not " + value);
+    /** A loopback name or address; a name is looked up, and one that does not resolve is not loopback. */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
         }
-        return o;
-    }
-
-    private static String string(JsonObject json, String key, String fallback) {
-        return string(json, key, key, fallback);
-    }
-
-    private static String string(JsonObject json, String fullKey, String key, String fallback) {
-        Object value = json.getValue(key, fallback);
-        if (value != null && !(value instanceof String)) {
-            throw new ConfigException(fullKey, "must be a string, not " + value);
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
-        return (String) value;
-    }
-
-    private static long number(JsonObject json, String fullKey, String key, long fallback, long min, long max) {
-        Object value = json.getValue(key, fallback);
-        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw new ConfigException(fullKey, "must be a whole number, not " + value);
-        }
-        long v = n.longValue();
-        if (v < min || v > max) {
-            throw new ConfigException(fullKey, "must be from " + min + " to " + max + ", not " + v);
-        }
-        return v;
     }
 
     private static String hostName() {

@@ -7,16 +7,22 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the configuration with vertx-config, each source overriding the one
- * before: the named {@link Defaults}, {@code conf/config.json} (from the
- * working directory, else the copy in the jar), the {@code -conf} file,
- * environment variables, system properties.
+ * Reads the configuration, each source overriding the one before: the named
+ * {@link Defaults}, {@code conf/config.json} (from the working directory, else
+ * the copy in the jar), the {@code -conf} file, then environment variables and
+ * system properties (read with vertx-config).
  *
  * <p>Every setting of {@link Defaults#json()} can be overridden by the system
  * property {@code mypoll.<path>} ({@code -Dmypoll.http.port=9090}) or the
@@ -28,6 +34,8 @@ import java.util.Locale;
 public final class ConfigLoader {
     /** This installation's settings: the working directory's file, else the jar's copy; optional. */
     private static final String INSTALLED = "conf/config.json";
+    /** A settings file larger than this is refused before it is read (a device, a log...). */
+    static final long MAX_FILE_BYTES = 1 << 20;
     private static final String SYS_PREFIX = "mypoll.";
     private static final String ENV_PREFIX = "MYPOLL_";
 
@@ -36,26 +44,69 @@ public final class ConfigLoader {
 
     /** @param confFile the -conf file, or null */
     public static Future<JsonObject> load(Vertx vertx, String confFile) {
-        JsonObject defaults = Defaults.json();
+        JsonObject tree = Defaults.json();
         List<String> paths = new ArrayList<>();
-        leafPaths(defaults, "", paths);
-        List<ConfigStoreOptions> stores = new ArrayList<>();
-        stores.add(new ConfigStoreOptions().setType("json").setConfig(defaults));
-        stores.add(file(INSTALLED).setOptional(true));
-        if (confFile != null) {
-            stores.add(file(confFile));
+        leafPaths(tree, "", paths);
+        try {
+            JsonObject installed = readInstalled();
+            if (installed != null) {
+                tree.mergeIn(installed, true);
+            }
+            if (confFile != null) {
+                tree.mergeIn(readFile(Path.of(confFile), confFile), true);
+            }
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
         }
-        stores.add(new ConfigStoreOptions().setType("env").setConfig(new JsonObject()
-                .put("keys", new JsonArray(paths.stream().map(ConfigLoader::envName).toList()))));
-        stores.add(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
-        return retrieve(vertx, stores).map(merged -> applyOverrides(merged, paths))
-                .recover(e -> Future.failedFuture(new ConfigException(confFile == null ? INSTALLED : confFile,
+        List<ConfigStoreOptions> stores = List.of(
+                new ConfigStoreOptions().setType("env").setConfig(new JsonObject()
+                        .put("keys", new JsonArray(paths.stream().map(ConfigLoader::envName).toList()))),
+                new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("cache", false)));
+        return retrieve(vertx, stores).map(flat -> applyOverrides(tree, flat, paths))
+                .recover(e -> Future.<JsonObject>failedFuture(new ConfigException("environment",
                         "cannot be read: " + rootMessage(e))));
     }
 
-    private static ConfigStoreOptions file(String path) {
-        return new ConfigStoreOptions().setType("file").setFormat("json")
-                .setConfig(new JsonObject().put("path", path));
+    /** conf/config.json of the working directory, else the jar's copy; null when neither exists. */
+    private static JsonObject readInstalled() {
+        Path local = Path.of(INSTALLED);
+        if (Files.exists(local)) {
+            return readFile(local, INSTALLED);
+        }
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + INSTALLED)) {
+            return in == null ? null : parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), INSTALLED);
+        } catch (IOException e) {
+            throw new ConfigException(INSTALLED, "cannot be read from the jar: " + e.getMessage());
+        }
+    }
+
+    /** A settings file: a regular file of at most {@value #MAX_FILE_BYTES} bytes holding one JSON object. */
+    static JsonObject readFile(Path path, String name) {
+        try {
+            if (!Files.exists(path)) {
+                throw new ConfigException(name, "no such file");
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new ConfigException(name, "is not a regular file");
+            }
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigException(name, "is " + size + " bytes; a settings file is at most " + MAX_FILE_BYTES);
+            }
+            return parse(Files.readString(path), name);
+        } catch (IOException e) {
+            throw new ConfigException(name, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static JsonObject parse(String text, String name) {
+        try {
+            return new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            // Jackson's message spans lines; the error must be one.
+            throw new ConfigException(name, "is not a JSON object: "
+                    + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " "));
+        }
     }
 
     private static Future<JsonObject> retrieve(Vertx vertx, List<ConfigStoreOptions> stores) {
@@ -65,16 +116,15 @@ public final class ConfigLoader {
         return retriever.getConfig().andThen(ar -> retriever.close());
     }
 
-    /** Moves the flat override keys (mypoll.x.y, MYPOLL_X_Y) to their place in the tree; sys wins over env. */
-    static JsonObject applyOverrides(JsonObject merged, List<String> paths) {
-        JsonObject config = new JsonObject();
-        merged.forEach(e -> {
-            if (!e.getKey().startsWith(SYS_PREFIX) && !e.getKey().startsWith(ENV_PREFIX) && !e.getKey().contains(".")) {
-                config.put(e.getKey(), e.getValue());
-            }
-        });
+    /**
+     * The files' tree with the flat overrides (mypoll.x.y, MYPOLL_X_Y) put in
+     * their place; system properties win over the environment. Only known
+     * paths are taken, so unrelated properties stay out.
+     */
+    static JsonObject applyOverrides(JsonObject tree, JsonObject flat, List<String> paths) {
+        JsonObject config = tree.copy();
         for (String path : paths) {
-            Object value = merged.getValue(SYS_PREFIX + path, merged.getValue(envName(path)));
+            Object value = flat.getValue(SYS_PREFIX + path, flat.getValue(envName(path)));
             if (value != null) {
                 put(config, path, value);
             }

@@ -19,9 +19,21 @@ public final class Defaults {
     /** Loopback: nothing outside this machine reaches the bridge unless a setting says so. */
     public static final String HTTP_HOST = "127.0.0.1";
     public static final int HTTP_PORT = 8080;
+    /** A connection that sends and receives nothing this long is closed (half-sent requests, dead peers). */
+    public static final int IDLE_TIMEOUT_SECONDS = 60;
+    /** Open connections at most; more are closed at once, well before the process runs out of files. */
+    public static final int MAX_CONNECTIONS = 1000;
+    public static final boolean INSECURE = false;
+    /** Empty: no authentication (loopback only). */
+    public static final String AUTH_TOKEN_FILE = "";
     public static final boolean ALLOW_CONTROL = false;
     public static final long PING_TIMEOUT_MS = 10_000;
     public static final int MAX_HANDLERS_PER_SOCKET = 16;
+    public static final int MAX_REQUESTS_PER_SOCKET = 16;
+    /** Far above any frame the bridge protocol needs (a trigger is under 200 bytes). */
+    public static final int MAX_FRAME_BYTES = 64 * 1024;
+    /** What may wait for one slow socket: some seconds of events at a few kHz. */
+    public static final int SOCKET_BUFFER_BYTES = 256 * 1024;
     public static final long STATUS_INTERVAL_MS = 1000;
     public static final boolean LOG_EVENTS = true;
 
@@ -50,11 +62,20 @@ public final class Defaults {
                 .put("http", new JsonObject()
                         .put("host", HTTP_HOST)
                         .put("port", HTTP_PORT)
-                        .put("allowedOrigins", new JsonArray()))
+                        .put("allowedOrigins", new JsonArray())
+                        .put("allowedHosts", new JsonArray())
+                        .put("idleTimeoutSeconds", IDLE_TIMEOUT_SECONDS)
+                        .put("maxConnections", MAX_CONNECTIONS)
+                        .put("insecure", INSECURE)
+                        .put("tls", new JsonObject().put("certFile", "").put("keyFile", ""))
+                        .put("auth", new JsonObject().put("tokenFile", AUTH_TOKEN_FILE)))
                 .put("bridge", new JsonObject()
                         .put("allowControl", ALLOW_CONTROL)
                         .put("pingTimeoutMs", PING_TIMEOUT_MS)
-                        .put("maxHandlersPerSocket", MAX_HANDLERS_PER_SOCKET))
+                        .put("maxHandlersPerSocket", MAX_HANDLERS_PER_SOCKET)
+                        .put("maxRequestsPerSocket", MAX_REQUESTS_PER_SOCKET)
+                        .put("maxFrameBytes", MAX_FRAME_BYTES)
+                        .put("socketBufferBytes", SOCKET_BUFFER_BYTES))
                 .put("cluster", new JsonObject()
                         .put("enabled", CLUSTER_ENABLED)
                         .put("name", CLUSTER_NAME)
@@ -64,7 +85,8 @@ public final class Defaults {
                         .put("publicHost", CLUSTER_PUBLIC_HOST)
                         .put("members", new JsonArray())
                         .put("interfaces", new JsonArray())
-                        .put("failureTimeoutSeconds", FAILURE_TIMEOUT_SECONDS))
+                        .put("failureTimeoutSeconds", FAILURE_TIMEOUT_SECONDS)
+                        .put("tls", new JsonObject().put("certFile", "").put("keyFile", "").put("trustFile", "")))
                 .put("statusIntervalMs", STATUS_INTERVAL_MS)
                 .put("logEvents", LOG_EVENTS)
                 .put("devices", new JsonArray().add(new JsonObject()

@@ -1,5 +1,6 @@
 package io.mypoll.bridge.device;
 
+import io.mypoll.bridge.contract.Sequence;
 import io.mypoll.driver.DeviceEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -36,8 +37,7 @@ final class DeviceCounters {
         } else {
             latencyUs.recordValue(Math.max(0, Math.min((event.readNs() - event.tsNs()) / 1000, 60_000_000L)));
         }
-        // An OVERRUN carries the seq of the last event lost, so it closes the gap it reports.
-        if (lastSeq != 0 && event.seq() != lastSeq + 1) {
+        if (lastSeq != 0 && event.seq() != Sequence.expected(lastSeq, event.lost())) {
             gaps++;
         }
         lastSeq = event.seq();

@@ -1,6 +1,8 @@
 package io.mypoll.bridge.example;
 
 import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.Sequence;
+import io.mypoll.bridge.logging.LogText;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -33,14 +35,16 @@ public final class EventLogger extends VerticleBase {
             counts.computeIfAbsent(device, k -> new TreeMap<>()).merge(type, 1L, Long::sum);
             long[] seen = sequence.computeIfAbsent(device, k -> new long[2]);
             long seq = event.getLong("seq");
+            long lost = event.getLong("lost", 0L);
             // A seq below the last one is a device that started again (its node restarted), not a gap.
-            if (seen[0] != 0 && seq > seen[0] + 1) {
+            if (seen[0] != 0 && seq > Sequence.expected(seen[0], lost)) {
                 seen[1]++;
             }
             seen[0] = seq;
             if ("manual".equals(type)) {
                 LOG.log(System.Logger.Level.INFO, "manual event on {0}: seq {1}, payload \"{2}\", {3} us",
-                        device, event.getLong("seq"), event.getString("payload"), event.getDouble("latencyUs"));
+                        device, event.getLong("seq"), LogText.printable(event.getString("payload")),
+                        event.getDouble("latencyUs"));
             } else if ("overrun".equals(type)) {
                 LOG.log(System.Logger.Level.WARNING, "{0} lost {1} events", device, event.getLong("lost"));
             }

@@ -1,29 +1,43 @@
 package io.mypoll.bridge.web;
 
 import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.BridgeConfig.HttpOptions;
 import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.bridge.contract.SocketStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BasicAuthHandler;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.BindException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Serves the dashboard ({@code webroot/}), the SockJS endpoint of the event bus at
- * {@code /eventbus}, the REST API under {@code /api} and {@code /health}, on
- * the configured address (loopback by default).
+ * Serves the dashboard ({@code webroot/}), the SockJS endpoint of the event
+ * bus at {@code /eventbus}, the REST API under {@code /api} and
+ * {@code /health}, on the configured address (loopback by default), and
+ * publishes {@code mypoll.sockets}.
+ *
+ * <p>Every request passes, in order: the Host check (DNS rebinding), the
+ * security headers, the Origin check ({@code /eventbus}, {@code /api}), and
+ * where a token is configured, authentication (all but {@code /health}).
  */
 public final class HttpVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
-    static final long STATIC_MAX_AGE_SECONDS = 300;
+    /** The dashboard's files; anything else of webroot/ (npm's files, a checkout's others) is not served. */
+    static final String DASHBOARD_FILES = "/|/index\\.html|/app\\.js|/style\\.css|/js/[a-z-]+\\.js"
+            + "|/lib/[A-Za-z0-9.-]+\\.(js|css|map)";
 
     private final BridgeConfig config;
-    private final SockJsEndpoint sockJs = new SockJsEndpoint();
     private final StatusCache status = new StatusCache();
+    private SockJsEndpoint sockJs;
+    private ConnectionLimit connections;
     private HttpServer server;
 
     public HttpVerticle(BridgeConfig config) {
@@ -32,30 +46,74 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
-        OriginCheck originCheck = new OriginCheck(config.bridge().allowedOrigins());
-        router.route("/eventbus/*").handler(originCheck);
-        router.route("/api/*").handler(originCheck);
-        router.route("/eventbus/*").subRouter(sockJs.router(vertx, config.bridge()));
-        new RestApi(vertx, config, status).mount(router);
-        router.route("/*").handler(StaticHandler.create("webroot")
-                .setCachingEnabled(true)
-                .setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS));
-
+        HttpOptions http = config.http();
+        Router router;
+        HttpServerOptions options;
+        try {
+            options = serverOptions(http);
+            router = router(http);
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        }
         vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
         vertx.setPeriodic(config.statusIntervalMs(), id -> publishSocketStatus());
 
-        server = vertx.createHttpServer();
+        connections = new ConnectionLimit(http.maxConnections());
+        server = vertx.createHttpServer(options).connectionHandler(connections);
+        String scheme = http.tls() == null ? "http" : "https";
         return server.requestHandler(router)
-                .listen(config.httpPort(), config.httpHost())
+                .listen(http.port(), http.host())
                 .recover(e -> Future.failedFuture(e instanceof BindException || String.valueOf(e.getMessage())
                         .contains("Address already in use")
-                        ? new ConfigException("http.port", config.httpHost() + ":" + config.httpPort()
-                                + " is already in use")
-                        : new ConfigException("http.host", "cannot listen on " + config.httpHost() + ":"
-                                + config.httpPort() + ": " + e.getMessage())))
-                .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "serving http://{0}:{1,number,#}/",
-                        config.httpHost(), s.actualPort()));
+                        ? new ConfigException("http.port", http.host() + ":" + http.port() + " is already in use")
+                        : new ConfigException(http.tls() == null ? "http.host" : "http.tls", "cannot listen on "
+                                + http.host() + ":" + http.port() + ": " + e.getMessage())))
+                .onSuccess(s -> {
+                    LOG.log(System.Logger.Level.INFO, "serving {0}://{1}:{2,number,#}/", scheme, http.host(),
+                            s.actualPort());
+                    if (!http.loopback() && (http.tls() == null || http.authTokenFile() == null)) {
+                        LOG.log(System.Logger.Level.WARNING, "http.insecure: {0} is reachable from other machines "
+                                + "without {1}", http.host(), http.tls() == null ? "TLS" : "authentication");
+                    }
+                });
+    }
+
+    private HttpServerOptions serverOptions(HttpOptions http) {
+        int frame = config.bridge().maxFrameBytes();
+        HttpServerOptions options = new HttpServerOptions()
+                // No h2c: its protocol detection waits for the first bytes, and a connection that sends
+                // none would never reach the connection limit.
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout(http.idleTimeoutSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxWebSocketFrameSize(frame)
+                .setMaxWebSocketMessageSize(frame);
+        if (http.tls() != null) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(http.tls().certFile()).setKeyPath(http.tls().keyFile()));
+        }
+        return options;
+    }
+
+    private Router router(HttpOptions http) {
+        Router router = Router.router(vertx);
+        router.route().handler(new HostCheck(http.host(), http.allowedHosts()));
+        router.route().handler(new SecurityHeaders());
+        OriginCheck originCheck = new OriginCheck(http.allowedOrigins());
+        router.route("/eventbus/*").handler(originCheck);
+        router.route("/api/*").handler(originCheck);
+        if (http.authTokenFile() != null) {
+            BasicAuthHandler auth = BasicAuthHandler.create(TokenAuthentication.fromFile(http.authTokenFile()),
+                    "mypoll-bridge");
+            router.routeWithRegex("^/(?!health$).*").handler(auth);
+        }
+        // SockJS's XHR transports (for browsers behind proxies that block WebSockets) read their body here.
+        router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bridge().maxFrameBytes()));
+        sockJs = new SockJsEndpoint(vertx, config.bridge());
+        router.route("/eventbus/*").subRouter(sockJs.router(vertx));
+        new RestApi(vertx, config, status).mount(router);
+        router.routeWithRegex(DASHBOARD_FILES).handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        return router;
     }
 
     /** mypoll.sockets: this node's SockJS sockets and the messages dropped for slow ones. */
@@ -75,5 +133,10 @@ public final class HttpVerticle extends VerticleBase {
     /** Messages dropped for slow SockJS sockets so far. */
     long dropped() {
         return sockJs.dropped();
+    }
+
+    /** Open HTTP connections, and connections refused at the limit. */
+    int openConnections() {
+        return connections.open();
     }
 }

@@ -1,5 +1,6 @@
 package io.mypoll.bridge.web;
 
+import io.mypoll.bridge.logging.LogText;
 import io.mypoll.bridge.cluster.DeviceDirectory;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.contract.Addresses;
@@ -11,11 +12,17 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The REST API: a thin layer over the event-bus contract, so it behaves as
@@ -68,15 +75,23 @@ final class RestApi {
     }
 
     private void trigger(RoutingContext ctx) {
+        String text = utf8Body(ctx);
+        if (text == null) {
+            return;
+        }
         JsonObject body;
-        String contentType = String.valueOf(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
-        if (contentType.startsWith("text/plain")) {
-            body = new JsonObject().put("payload", ctx.body().asString());
-        } else {
-            body = jsonBody(ctx, TriggerRequest.EXPECTED);
+        String mediaType = mediaType(ctx);
+        if (mediaType.equals("text/plain")) {
+            body = new JsonObject().put("payload", text);
+        } else if (mediaType.isEmpty() || mediaType.equals("application/json")) {
+            body = jsonBody(ctx, text, TriggerRequest.EXPECTED);
             if (body == null) {
                 return;
             }
+        } else {
+            error(ctx, 415, "the body must be application/json " + TriggerRequest.EXPECTED
+                    + " or text/plain (the payload), not " + LogText.printable(mediaType));
+            return;
         }
         forward(ctx, Addresses.trigger(ctx.pathParam("id")), body);
     }
@@ -86,7 +101,8 @@ final class RestApi {
             error(ctx, 403, "control is disabled; set bridge.allowControl to true to allow it");
             return;
         }
-        JsonObject body = jsonBody(ctx, "{\"periodMs\": number}");
+        String text = utf8Body(ctx);
+        JsonObject body = text == null ? null : jsonBody(ctx, text, "{\"periodMs\": number}");
         if (body == null) {
             return;
         }
@@ -139,15 +155,39 @@ final class RestApi {
         });
     }
 
-    private static JsonObject jsonBody(RoutingContext ctx, String expected) {
+    /** The Content-Type's media type in lower case, without parameters; empty when there is none. */
+    private static String mediaType(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (header == null) {
+            return "";
+        }
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The body as text; a 400 answer and null when it is not UTF-8, which nothing is allowed to repair. */
+    private static String utf8Body(RoutingContext ctx) {
+        byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         try {
-            Object value = ctx.body().asJsonObject();
-            if (value == null) {
-                error(ctx, 400, "the body must be JSON " + expected);
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            error(ctx, 400, "the body (" + bytes.length + " bytes) is not valid UTF-8");
+            return null;
+        }
+    }
+
+    private static JsonObject jsonBody(RoutingContext ctx, String text, String expected) {
+        try {
+            Object value = text.isBlank() ? null : Json.decodeValue(text);
+            if (!(value instanceof JsonObject object)) {
+                error(ctx, 400, "the body must be a JSON object " + expected);
                 return null;
             }
-            return (JsonObject) value;
-        } catch (DecodeException | ClassCastException e) {
+            return object;
+        } catch (DecodeException e) {
             error(ctx, 400, "the body is not JSON; expected " + expected);
             return null;
         }

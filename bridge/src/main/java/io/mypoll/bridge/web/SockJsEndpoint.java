@@ -3,6 +3,7 @@ package io.mypoll.bridge.web;
 import io.mypoll.bridge.config.BridgeConfig.BridgeOptions;
 import io.mypoll.bridge.contract.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -10,70 +11,149 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The SockJS endpoint of the event bus ({@code /eventbus}), Vert.x's SockJS
  * bridge. It denies by default: browsers may receive only
- * {@code mypoll.events}, {@code mypoll.status} and {@code mypoll.sockets}, and send only to
- * {@code mypoll.trigger.<device>} (and {@code mypoll.control.<device>} when
- * control is enabled).
+ * {@code mypoll.events}, {@code mypoll.status} and {@code mypoll.sockets},
+ * and send only requests to {@code mypoll.trigger.<device>} (and
+ * {@code mypoll.control.<device>} when control is enabled).
  *
- * <p>A socket whose write queue is full has the messages meant for it dropped
- * and counted, so a slow browser costs a bounded amount of memory.
+ * <p>Two kinds of traffic bypass the bridge's own handling, each for a bound:
+ * events reach the sockets through an {@link EventFanOut} (a registration of
+ * {@code mypoll.events} becomes one of the socket's private address, which
+ * nothing publishes to), and requests go through a {@link RequestRelay} (the
+ * frame the bridge then forwards goes to a sink address, without a reply).
+ * Used on the HTTP verticle's event loop only.
  */
 final class SockJsEndpoint {
-    private final LongAdder dropped = new LongAdder();
-    private final AtomicInteger sockets = new AtomicInteger();
+    private static final String PRIVATE_PREFIX = "mypoll.socket.";
+    /** Where the bridge forwards frames that the relay has answered: nobody listens, nothing comes back. */
+    private static final String SINK = "mypoll.sink";
+    private static final Pattern TRIGGER = Pattern.compile("mypoll\\.trigger\\.[A-Za-z0-9_-]+");
+    private static final Pattern CONTROL = Pattern.compile("mypoll\\.control\\.[A-Za-z0-9_-]+");
 
-    Router router(Vertx vertx, BridgeOptions options) {
+    private final BridgeOptions options;
+    private final EventFanOut events = new EventFanOut(Addresses.EVENTS);
+    private final RequestRelay relay;
+    /** Each socket's private address. */
+    private final Map<SockJSSocket, String> privateAddress = new HashMap<>();
+    private long droppedByBridge;
+
+    SockJsEndpoint(Vertx vertx, BridgeOptions options) {
+        this.options = options;
+        this.relay = new RequestRelay(vertx, options.maxRequestsPerSocket(), SockJSBridgeOptions.DEFAULT_REPLY_TIMEOUT);
+    }
+
+    Router router(Vertx vertx) {
         SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-                .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.EVENTS))
                 .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.STATUS))
                 .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.SOCKETS))
-                .addInboundPermitted(new PermittedOptions().setAddressRegex("mypoll\\.trigger\\.[A-Za-z0-9_-]+"))
+                .addOutboundPermitted(new PermittedOptions().setAddressRegex(Pattern.quote(PRIVATE_PREFIX) + ".+"))
+                .addInboundPermitted(new PermittedOptions().setAddress(SINK))
                 .setPingTimeout(options.pingTimeoutMs())
                 .setMaxHandlersPerSocket(options.maxHandlersPerSocket());
-        if (options.allowControl()) {
-            bridge.addInboundPermitted(new PermittedOptions().setAddressRegex("mypoll\\.control\\.[A-Za-z0-9_-]+"));
-        }
+        vertx.eventBus().consumer(Addresses.EVENTS, message -> events.publish(message.body()));
         return SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false))
                 .bridge(bridge, this::onBridgeEvent);
     }
 
     private void onBridgeEvent(BridgeEvent event) {
-        BridgeEventType type = event.type();
-        if (type == BridgeEventType.RECEIVE) {
-            boolean full;
-            try {
-                full = event.socket().writeQueueFull();
-            } catch (IllegalStateException closed) {
-                // The socket closed (ping timeout, client gone) before the bridge unregistered it.
-                event.complete(false);
-                return;
+        SockJSSocket socket = event.socket();
+        JsonObject frame = event.getRawMessage();
+        switch (event.type()) {
+            case SOCKET_CREATED -> {
+                socket.setWriteQueueMaxSize(options.socketBufferBytes());
+                privateAddress.put(socket, PRIVATE_PREFIX + UUID.randomUUID());
             }
-            if (full) {
-                dropped.increment();
-                event.complete(false);
-                return;
+            case SOCKET_ERROR -> {
+                // The bridge has already dropped the socket's registrations: what is left is dead. A message
+                // over bridge.maxFrameBytes is one such error, and the client must learn why it is closed.
+                String message = String.valueOf(frame == null ? null : frame.getValue("message"));
+                if (message.contains("max message size")) {
+                    socket.close(1009, "message over " + options.maxFrameBytes() + " bytes");
+                } else {
+                    socket.close();
+                }
             }
-        }
-        if (type == BridgeEventType.SOCKET_CREATED) {
-            sockets.incrementAndGet();
-        } else if (type == BridgeEventType.SOCKET_CLOSED) {
-            sockets.decrementAndGet();
+            case SOCKET_CLOSED -> {
+                events.remove(socket);
+                relay.closed(socket);
+                privateAddress.remove(socket);
+            }
+            case REGISTER, UNREGISTER -> {
+                if (!(frame.getValue("address") instanceof String address) || address.startsWith(PRIVATE_PREFIX)
+                        && !address.equals(privateAddress.get(socket))) {
+                    event.complete(false);
+                    return;
+                }
+                if (address.equals(events.address()) || address.equals(privateAddress.get(socket))) {
+                    frame.put("address", privateAddress.get(socket));
+                    if (event.type() == BridgeEventType.REGISTER) {
+                        events.add(socket);
+                    } else {
+                        events.remove(socket);
+                    }
+                }
+            }
+            case SEND, PUBLISH -> forwardRequest(socket, frame);
+            case RECEIVE -> {
+                boolean full;
+                try {
+                    full = socket.writeQueueFull();
+                } catch (IllegalStateException closed) {
+                    // The socket closed (ping timeout, client gone) before the bridge unregistered it.
+                    event.complete(false);
+                    return;
+                }
+                if (full) {
+                    droppedByBridge++;
+                    event.complete(false);
+                    return;
+                }
+            }
+            default -> {
+            }
         }
         event.complete(true);
     }
 
+    /**
+     * A request for a device goes to the relay, and the bridge forwards the
+     * frame to the sink; anything else the bridge checks against its
+     * permissions. A frame whose fields would break the bridge is answered here.
+     */
+    private void forwardRequest(SockJSSocket socket, JsonObject frame) {
+        if (!(frame.getValue("address") instanceof String address)
+                || frame.containsKey("headers") && !(frame.getValue("headers") instanceof JsonObject)
+                || frame.containsKey("replyAddress") && !(frame.getValue("replyAddress") instanceof String)) {
+            RequestRelay.writeError(socket, null, 400, "a frame needs a text address, and headers as an object");
+            toSink(frame);
+            return;
+        }
+        if (TRIGGER.matcher(address).matches() || options.allowControl() && CONTROL.matcher(address).matches()) {
+            relay.forward(socket, frame);
+            toSink(frame);
+        }
+    }
+
+    private static void toSink(JsonObject frame) {
+        frame.put("address", SINK).remove("replyAddress");
+        frame.remove("headers");
+    }
+
     /** Messages dropped for sockets that could not take them. */
     long dropped() {
-        return dropped.sum();
+        return events.dropped() + droppedByBridge;
     }
 
     /** Open bridge sockets. */
     int sockets() {
-        return sockets.get();
+        return privateAddress.size();
     }
 }

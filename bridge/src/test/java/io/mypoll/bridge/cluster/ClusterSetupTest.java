@@ -61,4 +61,62 @@ class ClusterSetupTest {
         assertTrue(e instanceof ConfigException, String.valueOf(e));
         assertEquals("cluster.configFile: cannot read /nonexistent/cluster.xml: no such file", e.getMessage());
     }
+
+    @Test
+    void withTlsTheEventBusShowsItsCertificateAndRequiresThePeers() {
+        var bus = ClusterSetup.eventBusOptions(options(new JsonObject().put("tls", new JsonObject()
+                .put("certFile", "/etc/mypoll-bridge/node.pem").put("keyFile", "/etc/mypoll-bridge/node.key")
+                .put("trustFile", "/etc/mypoll-bridge/cluster-ca.pem"))));
+        assertTrue(bus.isSsl());
+        assertEquals(io.vertx.core.http.ClientAuth.REQUIRED, bus.getClientAuth());
+        var keyCert = (io.vertx.core.net.PemKeyCertOptions) bus.getKeyCertOptions();
+        assertEquals(List.of("/etc/mypoll-bridge/node.pem"), keyCert.getCertPaths());
+        var trust = (io.vertx.core.net.PemTrustOptions) bus.getTrustOptions();
+        assertEquals(List.of("/etc/mypoll-bridge/cluster-ca.pem"), trust.getCertPaths());
+        assertFalse(ClusterSetup.eventBusOptions(options(new JsonObject())).isSsl(), "plain TCP without tls");
+    }
+
+    @Test
+    void clusterTlsNeedsItsThreeFiles() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> options(new JsonObject().put("tls", new JsonObject().put("certFile", "a.pem")
+                        .put("keyFile", "a.key"))));
+        assertEquals("cluster.tls.trustFile: missing: TLS needs certFile, keyFile and trustFile", e.getMessage());
+    }
+
+    @Test
+    void twoNodesWithTlsExchangeMessages(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", dir.resolve("node.key").toString(), "-out", dir.resolve("node.pem").toString())
+                .redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertEquals(0, openssl.waitFor(), "openssl");
+        JsonObject tls = new JsonObject().put("certFile", dir.resolve("node.pem").toString())
+                .put("keyFile", dir.resolve("node.key").toString()).put("trustFile", dir.resolve("node.pem").toString());
+        BridgeConfig.ClusterOptions cluster = options(new JsonObject().put("name", "tls-" + System.nanoTime())
+                .put("failureTimeoutSeconds", 5).put("tls", tls));
+        io.vertx.core.Vertx a = ClusterSetup.start(cluster).await();
+        io.vertx.core.Vertx b = null;
+        try {
+            b = ClusterSetup.start(cluster).await();
+            a.eventBus().consumer("tls.echo", m -> m.reply("from a: " + m.body())).completion().await();
+            long deadline = System.currentTimeMillis() + 20_000;
+            String reply = null;
+            while (reply == null && System.currentTimeMillis() < deadline) {
+                try {
+                    reply = b.eventBus().<String>request("tls.echo", "hello",
+                            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2_000)).await().body();
+                } catch (Exception notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            assertEquals("from a: hello", reply);
+        } finally {
+            if (b != null) {
+                b.close().await();
+            }
+            a.close().await();
+        }
+    }
 }

@@ -27,7 +27,7 @@ class BridgeConfigTest {
             defaults = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
         BridgeConfig config = BridgeConfig.from(defaults);
-        assertEquals("127.0.0.1", config.httpHost());
+        assertEquals("127.0.0.1", config.http().host());
         assertEquals(NotifyMode.SIGIO, config.notifyMode());
         assertEquals(1, config.devices().size());
         assertEquals("auto", config.devices().get(0).type());
@@ -42,7 +42,7 @@ class BridgeConfigTest {
         }
         BridgeConfig.ClusterOptions cluster = BridgeConfig.from(defaults).cluster();
         assertEquals(new BridgeConfig.ClusterOptions(false, "mypoll", null, "127.0.0.1", 0, null, List.of(), List.of(),
-                20), cluster);
+                20, null), cluster);
     }
 
     @Test

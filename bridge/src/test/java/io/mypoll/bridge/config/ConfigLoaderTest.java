@@ -25,18 +25,20 @@ class ConfigLoaderTest {
 
     @Test
     void systemPropertiesWinOverEnvironmentWhichWinsOverFiles() {
-        JsonObject merged = new JsonObject()
+        JsonObject files = new JsonObject()
                 .put("notify", "sigio")
-                .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 8080))
+                .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 8080));
+        JsonObject flat = new JsonObject()
                 .put("MYPOLL_NOTIFY", "poll")
                 .put("MYPOLL_HTTP_PORT", 9000)
                 .put("mypoll.http.port", 9001)
-                .put("java.version", "17");
-        JsonObject config = ConfigLoader.applyOverrides(merged, List.of("notify", "http.host", "http.port"));
+                .put("java.version", "17")
+                .put("basedir", "/somewhere");
+        JsonObject config = ConfigLoader.applyOverrides(files, flat, List.of("notify", "http.host", "http.port"));
         assertEquals("poll", config.getString("notify"));
         assertEquals(9001, config.getJsonObject("http").getInteger("port"));
         assertEquals("127.0.0.1", config.getJsonObject("http").getString("host"));
-        assertEquals(null, config.getValue("java.version"), "unrelated system properties stay out");
+        assertEquals(java.util.Set.of("notify", "http"), config.fieldNames(), "unrelated system properties stay out");
     }
 
     @Test
@@ -70,10 +72,45 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aMissingConfFileIsNamed(Vertx vertx) {
-        Throwable e = ConfigLoader.load(vertx, "/nonexistent/x.json")
-                .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
-        assertTrue(e instanceof ConfigException);
-        assertTrue(e.getMessage().startsWith("/nonexistent/x.json: cannot be read"), e.getMessage());
+    void aMissingConfFileIsNamedAndSaysSo(Vertx vertx) {
+        assertEquals("/nonexistent/x.json: no such file", loadError(vertx, "/nonexistent/x.json"));
+    }
+
+    @Test
+    void aConfFileThatIsADeviceIsRefusedWithoutReadingIt(Vertx vertx) {
+        assertEquals("/dev/zero: is not a regular file", loadError(vertx, "/dev/zero"));
+    }
+
+    @Test
+    void aConfFileOverOneMebibyteIsRefused(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("big.json");
+        Files.write(file, new byte[(1 << 20) + 1]);
+        assertEquals(file + ": is 1048577 bytes; a settings file is at most 1048576", loadError(vertx, file.toString()));
+    }
+
+    @Test
+    void invalidJsonIsOneLineNamingTheFile(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"http\": {\"port\": 80,}\n}\n");
+        String message = loadError(vertx, file.toString());
+        assertTrue(message.startsWith(file + ": is not a JSON object: "), message);
+        assertEquals(-1, message.indexOf('\n'), "one line: " + message);
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheKnownOnes(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("typo.json");
+        Files.writeString(file, "{\"http\": {\"prot\": 9090}}");
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> BridgeConfig.from(ConfigLoader.load(vertx, file.toString()).await()));
+        assertTrue(e.getMessage().startsWith("http.prot: unknown key (known here: allowedHosts, allowedOrigins, auth,"),
+                e.getMessage());
+    }
+
+    private static String loadError(Vertx vertx, String file) {
+        Throwable e = ConfigLoader.load(vertx, file).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
+                .await();
+        assertTrue(e instanceof ConfigException, String.valueOf(e));
+        return e.getMessage();
     }
 }

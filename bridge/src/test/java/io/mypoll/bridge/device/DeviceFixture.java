@@ -34,7 +34,11 @@ final class DeviceFixture {
     }
 
     DeviceFixture device(String id, int periodUs) throws Exception {
-        devices.add(new EmulatedDevice(id, periodUs, 1 << 16));
+        return device(id, periodUs, 1 << 16);
+    }
+
+    DeviceFixture device(String id, int periodUs, int queueLen) throws Exception {
+        devices.add(new EmulatedDevice(id, periodUs, queueLen));
         return this;
     }
 

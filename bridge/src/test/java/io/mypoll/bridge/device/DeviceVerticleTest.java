@@ -214,6 +214,34 @@ class DeviceVerticleTest {
     }
 
     @Test
+    void overrunsAreLossesNotGaps(Vertx vertx) throws Exception {
+        DeviceFixture bridge = new DeviceFixture(vertx).device("o", 0, 16).start("poll");
+        // Far more than the queue and the socket hold at once: the reader falls behind and loses some.
+        for (int i = 0; i < 5; i++) {
+            bridge.devices.get(0).burst(200_000);
+        }
+        JsonObject device = null;
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonObject status = bridge.statuses.poll(1, TimeUnit.SECONDS);
+            if (status != null) {
+                device = status.getJsonArray("devices").getJsonObject(0);
+                if (device.getLong("lastSeq") == 1_000_000) {
+                    break;
+                }
+            }
+        }
+        assertNotNull(device);
+        assertEquals(1_000_000, device.getLong("lastSeq"), device.encode());
+        assertTrue(device.getJsonObject("events").getLong("overrun") > 0, "overruns happened: " + device.encode());
+        assertTrue(device.getLong("lost") > 0, device.encode());
+        assertEquals(0, device.getLong("gaps"), "every jump is explained by an overrun: " + device.encode());
+        assertEquals(1_000_000, device.getJsonObject("events").getLong("total")
+                - device.getJsonObject("events").getLong("overrun") + device.getLong("lost"),
+                "events read and events lost make every event made");
+    }
+
+    @Test
     void statusWhileServingAndOnStopHasOneShape(Vertx vertx) throws Exception {
         DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         JsonObject online = bridge.statuses.poll(5, TimeUnit.SECONDS);

@@ -169,4 +169,26 @@ class DashboardBrowserTest {
             vertx.cancelTimer(publisher);
         }
     }
+
+    @Test
+    void theOfficialClientWorksOverXhrWhereWebSocketsAreBlocked() throws Exception {
+        waitFor("the page", () -> "connected".equals(browser.findElement(By.id("connection")).getText()));
+        browser.manage().timeouts().scriptTimeout(java.time.Duration.ofSeconds(30));
+        // A proxy that blocks WebSockets leaves SockJS its XHR transports: xhr_streaming to receive, xhr_send to send.
+        Object result = browser.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "const eb = new EventBus('/eventbus', {transports: ['xhr-streaming', 'xhr-polling']});"
+                + "let reply = null;"
+                + "eb.onopen = () => {"
+                + "  eb.registerHandler('mypoll.events', (err, msg) => {"
+                + "    if (msg && msg.body.payload === 'via xhr' && reply)"
+                + "      done(eb.sockJSConn.transport + ' ' + JSON.stringify(reply));"
+                + "  });"
+                + "  setTimeout(() => eb.send('mypoll.trigger.d', {payload: 'via xhr'}, {}, (err, r) => {"
+                + "    if (err) done('error ' + JSON.stringify(err)); else reply = r.body;"
+                + "  }), 500);"
+                + "};"
+                + "setTimeout(() => done('timeout, transport ' + (eb.sockJSConn && eb.sockJSConn.transport)), 25000);");
+        assertEquals("xhr-streaming {\"device\":\"d\",\"accepted\":true}", result);
+    }
 }

@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -149,6 +151,101 @@ class SockJsEndpointTest {
                 + (total * 250L >> 20) + " MB of frames)");
         slow.ws.resume();
         slow.ws.close().await();
+    }
+
+    @Test
+    void aFrameOverTheLimitClosesItsSocketAndCostsNoMemory(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        long rssBefore = residentKb();
+        String mebibyte = "{\"type\":\"send\",\"address\":\"mypoll.trigger.d\",\"body\":\"" + "x".repeat(1 << 20) + "\"}";
+        for (int i = 0; i < 10; i++) {
+            EventBusSocket socket = web.socket();
+            io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+            socket.ws.closeHandler(v -> closed.tryComplete());
+            socket.ws.writeTextMessage(mebibyte);
+            closed.future().await(5, TimeUnit.SECONDS);
+            assertEquals((short) 1009, socket.ws.closeStatusCode(), "closed as too big");
+        }
+        long grownMb = (residentKb() - rssBefore) >> 10;
+        assertTrue(grownMb < 64, "resident memory grew " + grownMb + " MB for ten 1 MB frames");
+        assertEquals(200, web.call(io.vertx.core.http.HttpMethod.GET, "/health", null, null).status());
+        assertEquals(0, web.device.stats().generated(), "no trigger came through");
+    }
+
+    @Test
+    void twentySubscribersOfAFastDeviceCostBoundedMemoryAndTheirDropsAreCounted(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        List<EventBusSocket> sockets = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            EventBusSocket socket = web.socket();
+            socket.ws.handler(data -> { });
+            socket.register(Addresses.EVENTS);
+            sockets.add(socket);
+        }
+        Thread.sleep(300);
+        // Half of them stop reading, as paused or stuck browsers do.
+        sockets.subList(0, 10).forEach(s -> s.ws.pause());
+        long heapBefore = usedHeapAfterGc();
+        web.device.setPeriodUs(500);
+        long healthWorstMs = 0;
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(1_000);
+            long start = System.nanoTime();
+            assertEquals(200, web.call(io.vertx.core.http.HttpMethod.GET, "/health", null, null).status());
+            healthWorstMs = Math.max(healthWorstMs, (System.nanoTime() - start) / 1_000_000);
+        }
+        web.device.setPeriodUs(0);
+        long generated = web.device.stats().generated();
+        long grownMb = (usedHeapAfterGc() - heapBefore) >> 20;
+        assertTrue(grownMb < 64, "heap grew " + grownMb + " MB with 20 sockets at 2 kHz");
+        assertTrue(healthWorstMs < 1_000, "/health took up to " + healthWorstMs + " ms");
+        assertTrue(web.http.dropped() > 0, "the paused sockets' events were dropped and counted (" + generated
+                + " events generated)");
+        sockets.subList(0, 10).forEach(s -> s.ws.resume());
+    }
+
+    @Test
+    void aTriggerWithoutAReplyAddressIsRefusedAndNothingIsWritten(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
+        socket.send(new JsonObject().put("type", "publish").put("address", Addresses.trigger("d"))
+                .put("body", new JsonObject().put("payload", "fire")));
+        socket.send(new JsonObject().put("type", "send").put("address", Addresses.trigger("d"))
+                .put("body", new JsonObject().put("payload", "forget")));
+        for (int i = 0; i < 2; i++) {
+            JsonObject error = socket.await(SockJsEndpointTest::isError, 5_000);
+            assertEquals("a request to mypoll.trigger.d needs a reply address: send it with a reply handler",
+                    error.getString("body"));
+        }
+        Thread.sleep(200);
+        assertEquals(0, web.device.stats().generated());
+    }
+
+    @Test
+    void aRequestBeyondTheInFlightLimitFailsAtItsOwnReplyAddress(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        // A device that never answers keeps every request waiting.
+        vertx.eventBus().consumer(Addresses.trigger("mute"), message -> { }).completion().await();
+        EventBusSocket socket = web.socket();
+        for (int i = 1; i <= 17; i++) {
+            socket.request(Addresses.trigger("mute"), new JsonObject().put("payload", "p"), "r" + i);
+        }
+        JsonObject refused = socket.await(f -> "r17".equals(f.getString("address")), 5_000);
+        assertEquals("err", refused.getString("type"));
+        assertEquals(429, refused.getInteger("failureCode"));
+        assertTrue(refused.getString("message").contains("bridge.maxRequestsPerSocket"), refused.encode());
+        assertTrue(socket.frames.stream().noneMatch(f -> f.getString("address") == null),
+                "no error without an address: " + socket.frames);
+    }
+
+    /** The process's resident set, in KiB (VmRSS of /proc/self/status). */
+    private static long residentKb() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -32,15 +32,21 @@ public final class WebFixture {
     final EmulatedDevice device;
     final HttpVerticle http;
     final HttpClient client;
+    final BridgeConfig config;
 
     WebFixture(Vertx vertx, boolean allowControl, int periodUs) throws Exception {
+        this(vertx, new JsonObject().put("bridge", new JsonObject().put("allowControl", allowControl)), periodUs);
+    }
+
+    /** @param settings merged over the fixture's own (node web-test, a free port, device "d") */
+    WebFixture(Vertx vertx, JsonObject settings, int periodUs) throws Exception {
         this.vertx = vertx;
-        BridgeConfig config = BridgeConfig.from(new JsonObject()
+        config = BridgeConfig.from(new JsonObject()
                 .put("node", "web-test")
                 .put("statusIntervalMs", 200)
                 .put("http", new JsonObject().put("port", 0))
-                .put("bridge", new JsonObject().put("allowControl", allowControl))
-                .put("devices", new JsonArray().add(new JsonObject().put("id", "d").put("type", "emulator"))));
+                .put("devices", new JsonArray().add(new JsonObject().put("id", "d").put("type", "emulator")))
+                .mergeIn(settings, true));
         device = new EmulatedDevice("d", periodUs, 1 << 16);
         vertx.deployVerticle(new DirectoryVerticle()).await();
         vertx.deployVerticle(new DeviceVerticle(config, dc -> device),
@@ -50,8 +56,17 @@ public final class WebFixture {
         client = vertx.createHttpClient();
     }
 
+    /** The device's count of events made, once it reaches {@code expected} or 2 s have passed. */
+    long generated(long expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 2_000;
+        while (device.stats().generated() < expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        return device.stats().generated();
+    }
+
     /** One HTTP exchange: status, headers and body. */
-    record Response(int status, String contentType, String cacheControl, String body) {
+    record Response(int status, String contentType, String cacheControl, String body, io.vertx.core.MultiMap headers) {
         JsonObject json() {
             return new JsonObject(body);
         }
@@ -63,19 +78,25 @@ public final class WebFixture {
         if (contentType != null) {
             options.putHeader("Content-Type", contentType);
         }
+        return call(options, body == null ? null : Buffer.buffer(body));
+    }
+
+    /** One exchange of a request made as the test needs it (headers, bytes). */
+    Response call(RequestOptions options, Buffer body) {
+        String what = options.getMethod() + " " + options.getURI();
         try {
             return client.request(options.setTimeout(10_000))
-                    .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+                    .compose(req -> body == null ? req.send() : req.send(body))
                     .compose(resp -> resp.body().map(b -> response(resp, b)))
                     .await(15, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError(method + " " + path + ": no response within 15 s", e);
+            throw new AssertionError(what + ": no response within 15 s", e);
         }
     }
 
     private static Response response(HttpClientResponse resp, Buffer body) {
         return new Response(resp.statusCode(), resp.getHeader("Content-Type"), resp.getHeader("Cache-Control"),
-                body.toString());
+                body.toString(), resp.headers());
     }
 
     /** A raw SockJS WebSocket client of the event-bus bridge: JSON frames as the bridge protocol defines them. */

@@ -4,28 +4,18 @@ import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.BridgeVerticle;
 import io.mypoll.bridge.cluster.ClusterSetup;
-import io.mypoll.bridge.Main;
+import io.mypoll.testkit.BridgeNode;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -75,7 +65,7 @@ public final class ClusterBenchmark {
         CReference.Result c = CReference.run(work);
 
         System.out.println("starting the device node ...");
-        try (DeviceNode deviceNode = new DeviceNode(deviceNodeConfig())) {
+        try (BridgeNode deviceNode = BridgeNode.start("device node", deviceNodeConfig())) {
             System.out.println("joining as the consumer node ...");
             BridgeConfig self = BridgeConfig.from(consumerNodeConfig());
             Vertx vertx = ClusterSetup.start(self.cluster()).await();
@@ -189,66 +179,5 @@ public final class ClusterBenchmark {
                 .put("devices", new JsonArray().add(new JsonObject().put("id", DEVICE).put("type", "emulator")
                         .put("periodMs", 0).put("queueLen", queueLen)))
                 .put("cluster", cluster());
-    }
-
-    /** The bridge's Main in a JVM of its own; its output is shown if it fails. */
-    private static final class DeviceNode implements AutoCloseable {
-        private final Process process;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Path dir;
-
-        DeviceNode(JsonObject config) throws IOException, InterruptedException {
-            dir = Files.createTempDirectory("mypoll-bench");
-            Path conf = dir.resolve("config.json");
-            Files.writeString(conf, config.encodePrettily());
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // Absolute, since the node runs in its own directory.
-            String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .map(entry -> Path.of(entry).toAbsolutePath().toString())
-                    .collect(Collectors.joining(File.pathSeparator));
-            // The node runs with this JVM's options (heap, Hazelcast's --add-opens).
-            List<String> command = new ArrayList<>(List.of(javaBin));
-            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            command.addAll(List.of("-cp", classPath, Main.class.getName(), "-conf", conf.toString()));
-            process = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile()).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (lines.stream().noneMatch(l -> l.contains("serving http://"))) {
-                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                    close();
-                    throw new IllegalStateException("the device node did not start:\n" + String.join("\n", lines));
-                }
-                Thread.sleep(100);
-            }
-        }
-
-        @Override
-        public void close() throws IOException, InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            try (var files = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(dir);
-            if (lines.stream().anyMatch(l -> l.contains("SEVERE") || l.contains("Exception"))) {
-                System.out.println("device node log:\n" + String.join("\n", lines));
-            }
-        }
     }
 }
