@@ -36,7 +36,11 @@ public abstract class RecordDevice implements Device {
         this.records = NativeBuffers.view(readBuffer);
     }
 
-    /** Decodes the record at {@code offset} of {@code buffer} (native memory, host byte order). */
+    /**
+     * Decodes the record at {@code offset} of {@code buffer} (native memory,
+     * host byte order). Null when the record only adds to an event that a
+     * later record completes (an input frame ends at its SYN_REPORT).
+     */
     protected abstract DeviceEvent decode(ByteBuffer buffer, int offset, long readNs);
 
     @Override
@@ -72,7 +76,10 @@ public abstract class RecordDevice implements Device {
                 if (n > 0) {
                     long now = System.nanoTime();
                     for (int off = 0; off + recordSize <= n; off += recordSize) {
-                        into.add(decode(records, off, now));
+                        DeviceEvent event = decode(records, off, now);
+                        if (event != null) {
+                            into.add(event);
+                        }
                     }
                     reads++;
                     continue;
@@ -89,6 +96,26 @@ public abstract class RecordDevice implements Device {
                 }
             }
             return true;
+        }
+    }
+
+    /** An ioctl whose argument is a value or none, retrying EINTR; the error names the request. */
+    protected void ioctl(String name, long request, long arg) throws IOException {
+        while (LibC.ioctl(openFd(), request, arg) < 0) {
+            int errno = LibC.errno();
+            if (errno != LibC.EINTR) {
+                throw new ErrnoException("ioctl(" + path() + ", " + name + ")", errno);
+            }
+        }
+    }
+
+    /** An ioctl whose argument points at memory, retrying EINTR; the error names the request. */
+    protected void ioctl(String name, long request, Memory arg) throws IOException {
+        while (LibC.ioctl(openFd(), request, arg) < 0) {
+            int errno = LibC.errno();
+            if (errno != LibC.EINTR) {
+                throw new ErrnoException("ioctl(" + path() + ", " + name + ")", errno);
+            }
         }
     }
 

@@ -1,16 +1,18 @@
 package io.mypoll.bridge.contract;
 
-/** What the {@code seq} of the next event must be, as the contract defines it. */
+/** Whether an event's {@code seq} follows the last one without a gap, as the contract defines it. */
 public final class Sequence {
     private Sequence() {
     }
 
     /**
-     * The seq that follows {@code lastSeq} without a gap. An event that
-     * reports {@code lost} events (an overrun) carries the seq of the last
-     * one lost, so it is {@code lost} ahead; any other event is one ahead.
+     * An event that reports no loss is one ahead. One that reports
+     * {@code lost} events is {@code lost} ahead when it stands for the loss
+     * (mypoll's OVERRUN carries the seq of the last event lost), or
+     * {@code lost + 1} when it is an event of its own that came after them
+     * (an RTC read whose interrupts merged).
      */
-    public static long expected(long lastSeq, long lost) {
-        return lastSeq + Math.max(1, lost);
+    public static boolean follows(long lastSeq, long seq, long lost) {
+        return lost <= 0 ? seq == lastSeq + 1 : seq == lastSeq + lost || seq == lastSeq + lost + 1;
     }
 }

@@ -37,7 +37,7 @@ final class DeviceCounters {
         } else {
             latencyUs.recordValue(Math.max(0, Math.min((event.readNs() - event.tsNs()) / 1000, 60_000_000L)));
         }
-        if (lastSeq != 0 && event.seq() != Sequence.expected(lastSeq, event.lost())) {
+        if (lastSeq != 0 && !Sequence.follows(lastSeq, event.seq(), event.lost())) {
             gaps++;
         }
         lastSeq = event.seq();

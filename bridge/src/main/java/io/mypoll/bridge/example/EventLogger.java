@@ -37,7 +37,7 @@ public final class EventLogger extends VerticleBase {
             long seq = event.getLong("seq");
             long lost = event.getLong("lost", 0L);
             // A seq below the last one is a device that started again (its node restarted), not a gap.
-            if (seen[0] != 0 && seq > Sequence.expected(seen[0], lost)) {
+            if (seen[0] != 0 && seq > seen[0] && !Sequence.follows(seen[0], seq, lost)) {
                 seen[1]++;
             }
             seen[0] = seq;

@@ -96,6 +96,9 @@ public final class LibC {
 
     public static native int ioctl(int fd, long request, Pointer arg);
 
+    /** For requests whose argument is a value, not a pointer (EVIOCGRAB, RTC_IRQP_SET) or none (0). */
+    public static native int ioctl(int fd, long request, long arg);
+
     public static native int fcntl(int fd, int cmd, long arg);
 
     public static native int fcntl(int fd, int cmd, Pointer arg);

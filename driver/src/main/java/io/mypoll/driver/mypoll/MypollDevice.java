@@ -79,16 +79,4 @@ public final class MypollDevice extends MypollReader {
         ioctl("MYPOLL_IOC_GET_STATS", MypollAbi.IOC_GET_STATS, value);
         return DeviceStats.decode(value);
     }
-
-    private void ioctl(String name, long request, Memory arg) throws IOException {
-        while (true) {
-            if (LibC.ioctl(openFd(), request, arg) >= 0) {
-                return;
-            }
-            int errno = LibC.errno();
-            if (errno != LibC.EINTR) {
-                throw new ErrnoException("ioctl(" + path + ", " + name + ")", errno);
-            }
-        }
-    }
 }
