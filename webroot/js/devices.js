@@ -7,7 +7,10 @@ import { setDeviceTotals } from './totals.js';
 import { $, fmtInt, fmtLatency, fmtRate, isFresh } from './util.js';
 
 // Fields that describe a device rather than count what it did.
-const DESCRIPTION_FIELDS = ['type', 'path', 'mode', 'open', 'closedReason', 'online'];
+const DESCRIPTION_FIELDS = ['type', 'path', 'mode', 'open', 'closedReason', 'online', 'triggers'];
+
+// Types whose devices took triggers before entries said so ("auto" opens one of them).
+const TRIGGER_TYPES = new Set(['mypoll', 'emulator', 'auto']);
 
 // Devices by "node/id".
 const devices = new Map();
@@ -28,10 +31,24 @@ export function onDevicesChanged(listener) {
   changeListeners.push(listener);
 }
 
-// Every device id, sorted, with the nodes that have a device of that id.
-export function nodesById() {
+// Whether mypoll.trigger.<id> (and mypoll.control.<id>) serve this device.
+// Entries from older nodes lack "triggers"; an entry without a type too is
+// from a node that knew only mypoll devices.
+export function takesTriggers(d) {
+  if (typeof d.triggers === 'boolean') return d.triggers;
+  return d.type == null || TRIGGER_TYPES.has(d.type);
+}
+
+export function deviceCount() {
+  return devices.size;
+}
+
+// Every device id, sorted, with the nodes that have a device of that id;
+// with a filter, only the devices it accepts.
+export function nodesById(filter = () => true) {
   const byId = new Map();
   for (const d of [...devices.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (!filter(d)) continue;
     if (!byId.has(d.id)) byId.set(d.id, []);
     byId.get(d.id).push(d.node);
   }
@@ -127,15 +144,17 @@ function draw() {
   let p50 = null;
   let p99 = null;
   let lost = 0;
+  let lostUnknown = false;  // some device lost an unknown number (null)
   for (const d of devices.values()) {
     lost += (d.stats && Number(d.stats.lost)) || 0;
+    if (d.stats && d.stats.lost === null) lostUnknown = true;
     const s = currentStats(d);
     const lat = s && s.latencyUs;
     if (!lat || !(lat.samples > 0)) continue;
     if (typeof lat.p50 === 'number') p50 = Math.max(p50 ?? lat.p50, lat.p50);
     if (typeof lat.p99 === 'number') p99 = Math.max(p99 ?? lat.p99, lat.p99);
   }
-  setDeviceTotals({ p50, p99, lost });
+  setDeviceTotals({ p50, p99, lost, lostUnknown });
 }
 
 function drawTable() {
@@ -163,7 +182,7 @@ function drawTable() {
       s && typeof s.ratePerSec === 'number' ? fmtRate(s.ratePerSec) : '—',
       s && lat.samples > 0 ? fmtLatency(lat.p50) : '—',
       s && lat.samples > 0 ? fmtLatency(lat.p99) : '—',
-      d.stats ? fmtInt(Number(d.stats.lost) || 0) : '—',
+      d.stats ? fmtLost(d.stats.lost) : '—',
       d.stats ? fmtInt(Number(d.stats.gaps) || 0) : '—',
       s && s.lastSeq != null ? String(s.lastSeq) : '—',
     ];
@@ -173,10 +192,30 @@ function drawTable() {
     cells.forEach((text, i) => {
       const td = tr.insertCell();
       td.textContent = text;
+      if (i === 2) {
+        td.className = 'type';
+        td.title = takesTriggers(d) ? 'takes triggers' : 'reports events only; takes no triggers';
+      }
       if (i === 5) td.className = 'state';
       if (i >= 6) td.className = 'num';
+      if (i === 6 && s) td.title = typeCountsText(s.events);
     });
     rows.push(tr);
   }
   tbody.replaceChildren(...rows);
+}
+
+// The status "lost": null when the device lost events it could not count.
+function fmtLost(lost) {
+  return lost === null ? 'unknown' : fmtInt(Number(lost) || 0);
+}
+
+// The status "events" counts but the total, e.g. "input 120, overrun 1":
+// each type of device counts its own event types.
+function typeCountsText(events) {
+  if (!events || typeof events !== 'object') return '';
+  return Object.entries(events)
+    .filter(([type]) => type !== 'total')
+    .map(([type, n]) => `${type} ${fmtInt(Number(n) || 0)}`)
+    .join(', ');
 }

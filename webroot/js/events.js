@@ -8,6 +8,8 @@ import { $, fmtLatency } from './util.js';
 const EVENT_ROWS = 200;            // rows kept in the live events table
 const MIN_DRAW_INTERVAL_MS = 50;   // redraw the table at most ~20 times/s
 const COLUMNS = ['time', 'device', 'seq', 'type', 'payload', 'latency'];
+const MAX_TITLE_EVENTS = 64;       // input events listed in a frame's tooltip
+const KEY_ACTIONS = ['release', 'press', 'repeat'];  // EV_KEY values 0, 1, 2
 
 const tableEl = $('events');
 const pauseButton = $('pause');
@@ -35,7 +37,8 @@ export function addEvent(ev) {
 }
 
 // The rows are built once; each cell keeps a Text node whose data is
-// replaced, so showing events never creates DOM nodes.
+// replaced, so showing events never creates DOM nodes. The details cell
+// also keeps its element, for the tooltip.
 function buildRows() {
   const tbody = tableEl.tBodies[0];
   const built = [];
@@ -50,7 +53,7 @@ function buildRows() {
       tr.appendChild(td);
     }
     tbody.appendChild(tr);
-    built.push({ tr, cells, event: null });
+    built.push({ tr, cells, details: tr.cells[COLUMNS.indexOf('payload')], event: null });
   }
   return built;
 }
@@ -84,11 +87,61 @@ function drawRows() {
     c.device.data = showNode ? `${ev.device}@${ev.node}` : String(ev.device);
     c.seq.data = ev.seq == null ? '' : String(ev.seq);
     c.type.data = String(ev.type);
-    c.payload.data = ev.type === 'overrun' ? `${ev.lost} lost` : (ev.payload ?? '');
+    const [text, title] = details(ev);
+    c.payload.data = text;
+    if (row.details.title !== title) row.details.title = title;
     c.latency.data = fmtLatency(ev.latencyUs);
     if (row.tr.dataset.type !== ev.type) row.tr.dataset.type = ev.type;
     row.tr.hidden = false;
   }
+}
+
+// The details cell of an event and its tooltip: a mypoll event's payload, an
+// input frame's keys and values, a loss, or how many clock interrupts one
+// read merged. The tooltip shows what the cell may cut off.
+function details(ev) {
+  const frame = Array.isArray(ev.events) ? ev.events : null;
+  let text;
+  let lost = '';
+  if (ev.type === 'overrun') {
+    lost = ev.lost == null ? 'lost: unknown' : `${ev.lost} lost`;
+    text = frame && frame.length ? `${lost}; ${frameSummary(frame)}` : lost;
+  } else if (frame) {
+    text = frameSummary(frame);
+  } else if (ev.payload !== undefined) {
+    text = String(ev.payload ?? '');
+  } else {
+    const merged = Number(ev.lost);
+    text = merged > 0 ? `${merged} merged` : '';
+  }
+  if (!frame) return [text, text];
+  return [text, lost ? `${lost}\n${frameList(frame)}` : frameList(frame)];
+}
+
+// "KEY_LEFTSHIFT press, KEY_A press", "REL_X -3, REL_Y 2": what happened,
+// without the scan codes (EV_MSC) and frame ends (EV_SYN) that come with
+// it; those alone are shown in full.
+function frameSummary(frame) {
+  const parts = [];
+  for (const e of frame) {
+    if (!e || e.type === 'EV_MSC' || e.type === 'EV_SYN') continue;
+    parts.push(inputText(e));
+  }
+  return parts.length ? parts.join(', ') : frame.map(inputText).join(', ');
+}
+
+// Every event of the frame, one a line, with its type.
+function frameList(frame) {
+  const lines = frame.slice(0, MAX_TITLE_EVENTS).map((e) => `${e && e.type} ${inputText(e)}`);
+  if (frame.length > MAX_TITLE_EVENTS) lines.push(`… ${frame.length - MAX_TITLE_EVENTS} more`);
+  return lines.join('\n');
+}
+
+// A key as its action, anything else as its value.
+function inputText(e) {
+  if (!e || typeof e !== 'object') return String(e);
+  if (e.type === 'EV_KEY') return `${e.code} ${e.action ?? KEY_ACTIONS[e.value] ?? e.value}`;
+  return `${e.code} ${e.value}`;
 }
 
 // "2026-11-23T13:11:27.027152Z" -> "13:11:27.027152" (keeps the microseconds

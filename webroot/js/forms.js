@@ -2,7 +2,7 @@
 // pick from.
 
 import { command } from './connection.js';
-import { isMultiNode, nodesById, onDevicesChanged } from './devices.js';
+import { deviceCount, isMultiNode, nodesById, onDevicesChanged, takesTriggers } from './devices.js';
 import { $ } from './util.js';
 
 const utf8 = new TextEncoder();
@@ -15,13 +15,31 @@ const bytesEl = $('trigger-bytes');
 const triggerButton = $('trigger-button');
 const triggerError = $('trigger-error');
 const triggerOk = $('trigger-ok');
+const triggerNone = $('trigger-none');
 let sizeErrorShown = false;
+let triggerBusy = false;   // a trigger request is waiting for its reply
 
 const periodDevice = $('period-device');
 const periodMsEl = $('period-ms');
 const periodButton = $('period-button');
 const periodError = $('period-error');
 const periodOk = $('period-ok');
+const periodNone = $('period-none');
+let periodBusy = false;
+
+// Set when devices are known but none of them takes triggers (evdev and rtc
+// devices only report events) or those that do are offline: the forms then
+// say so instead of offering an empty list. Before any device is known the
+// forms stay usable and explain on submit. '' or a key of NONE_TEXT.
+let noneReason = '';
+const NONE_TEXT = {
+  types: ['None of the devices takes triggers: input and clock devices only report events.',
+    'None of the devices has a timer: input and clock devices have none.'],
+  offline: ['The devices that take triggers are offline.', 'The devices with a timer are offline.'],
+};
+
+// A device whose node left answers no request.
+const offerable = (d) => takesTriggers(d) && d.online !== false;
 
 export function initForms() {
   $('trigger-form').addEventListener('submit', onTrigger);
@@ -38,15 +56,21 @@ export function applyConfig(config) {
   updatePayloadHint();
 }
 
-// Both forms pick from the unique device ids: the bus addresses
-// (mypoll.trigger.<id>) name a device, not a node.
+// Both forms pick from the unique ids of the online devices that take
+// triggers: the bus addresses (mypoll.trigger.<id>, mypoll.control.<id>)
+// name a device, not a node, and only mypoll devices have triggers and a
+// timer.
 let selectIds = '';
 function refreshDeviceSelects() {
-  const byId = nodesById();
+  const byId = nodesById(offerable);
   const ids = [...byId.keys()];
-  const signature = JSON.stringify([...byId]);
+  const why = ids.length > 0 || deviceCount() === 0 ? ''
+    : nodesById(takesTriggers).size > 0 ? 'offline' : 'types';
+  const signature = JSON.stringify([why, ...byId]);
   if (signature === selectIds) return;
   selectIds = signature;
+  const none = why !== '';
+  noneReason = why;
   const multiNode = isMultiNode();
   for (const select of [triggerDevice, periodDevice]) {
     const current = select.value;
@@ -55,7 +79,18 @@ function refreshDeviceSelects() {
       return new Option(label, id, false, id === current);
     }));
     if (!ids.includes(current) && ids.length) select.value = ids[0];
+    select.hidden = none;
   }
+  triggerNone.hidden = !none;
+  periodNone.hidden = !none;
+  triggerNone.textContent = none ? NONE_TEXT[why][0] : '';
+  periodNone.textContent = none ? NONE_TEXT[why][1] : '';
+  updateButtons();
+}
+
+function updateButtons() {
+  triggerButton.disabled = triggerBusy || noneReason !== '';
+  periodButton.disabled = periodBusy || noneReason !== '';
 }
 
 // ---- trigger form ----------------------------------------------------------
@@ -91,10 +126,11 @@ async function onTrigger(e) {
     return;
   }
   if (!id) {
-    showTriggerError('No device to trigger yet.');
+    showTriggerError(noneReason ? NONE_TEXT[noneReason][0] : 'No device to trigger yet.');
     return;
   }
-  triggerButton.disabled = true;
+  triggerBusy = true;
+  updateButtons();
   try {
     await command(`mypoll.trigger.${id}`, 'POST', `api/devices/${encodeURIComponent(id)}/trigger`, { payload });
     showTriggerError('');
@@ -102,7 +138,8 @@ async function onTrigger(e) {
   } catch (err) {
     showTriggerError(`Trigger failed: ${err.message}`);
   } finally {
-    triggerButton.disabled = false;
+    triggerBusy = false;
+    updateButtons();
   }
 }
 
@@ -116,14 +153,15 @@ async function onPeriod(e) {
   periodError.textContent = '';
   periodOk.textContent = '';
   if (!id) {
-    periodError.textContent = 'No device to control yet.';
+    periodError.textContent = noneReason ? NONE_TEXT[noneReason][1] : 'No device to control yet.';
     return;
   }
   if (raw === '' || !isFinite(periodMs) || periodMs < 0) {
     periodError.textContent = 'Enter a period in milliseconds: 0 or more (0 stops the timer).';
     return;
   }
-  periodButton.disabled = true;
+  periodBusy = true;
+  updateButtons();
   try {
     const reply = await command(`mypoll.control.${id}`, 'PUT', `api/devices/${encodeURIComponent(id)}/period`,
       { periodMs });
@@ -132,7 +170,8 @@ async function onPeriod(e) {
   } catch (err) {
     periodError.textContent = `Setting the period failed: ${err.message}`;
   } finally {
-    periodButton.disabled = false;
+    periodBusy = false;
+    updateButtons();
   }
 }
 

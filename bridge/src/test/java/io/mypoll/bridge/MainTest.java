@@ -158,6 +158,27 @@ class MainTest {
         }
     }
 
+    @Test
+    void anInputDeviceThatIsNotOneStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"k\", \"type\": \"evdev\", "
+                + "\"path\": \"/dev/null\"}]}", "devices.k: cannot open evdev device /dev/null: /dev/null is not an "
+                + "input device");
+    }
+
+    @Test
+    void aClockThatIsNotOneStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"c\", \"type\": \"rtc\", "
+                + "\"path\": \"/dev/null\"}]}", "devices.c: cannot open rtc device /dev/null: /dev/null is not a "
+                + "real-time clock");
+    }
+
+    @Test
+    void anInputDeviceNameThatNothingHasStopsStartUp(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"k\", \"type\": \"evdev\", "
+                + "\"name\": \"No Such Scanner\"}]}", "devices.k: cannot open evdev device named 'No Such Scanner': "
+                + "no input device in /dev/input has that name");
+    }
+
     /** The HTTP port the bridge logged it serves. */
     static int port(BridgeProcess bridge) throws InterruptedException {
         String line = bridge.await(l -> l.contains("serving http"), 20_000);

@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -78,13 +79,43 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
 
     /** Device ids become event-bus addresses and URL parts. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final Set<String> DEVICE_KEYS = Set.of("id", "type", "path", "periodMs", "queueLen");
+    /** The keys each device type takes. */
+    private static final Map<String, Set<String>> DEVICE_KEYS = Map.of(
+            DeviceConfig.AUTO, Set.of("id", "type", "path", "periodMs", "queueLen"),
+            DeviceConfig.MYPOLL, Set.of("id", "type", "path", "periodMs", "queueLen", "waitForDevice"),
+            DeviceConfig.EMULATOR, Set.of("id", "type", "path", "periodMs", "queueLen"),
+            DeviceConfig.EVDEV, Set.of("id", "type", "path", "name", "grab", "waitForDevice"),
+            DeviceConfig.RTC, Set.of("id", "type", "path", "mode", "hz", "waitForDevice"));
 
-    /** One entry of {@code devices}. */
-    public record DeviceConfig(String id, String type, String path, Double periodMs, int queueLen) {
+    /**
+     * One entry of {@code devices}.
+     *
+     * @param path  the device node; for evdev null when found by {@code name}
+     * @param name  evdev: the input device's name (EVIOCGNAME), or null when given by path
+     * @param grab  evdev: take the device for this reader alone (EVIOCGRAB)
+     * @param mode  rtc: "update" or "periodic"
+     * @param hz    rtc: the periodic interrupt's rate, a power of two
+     * @param waitForDevice a device missing at start is waited for, instead of ending the start
+     */
+    public record DeviceConfig(String id, String type, String path, Double periodMs, int queueLen, String name,
+                               boolean grab, String mode, int hz, boolean waitForDevice) {
         public static final String AUTO = "auto";
         public static final String MYPOLL = "mypoll";
         public static final String EMULATOR = "emulator";
+        public static final String EVDEV = "evdev";
+        public static final String RTC = "rtc";
+        public static final String UPDATE = "update";
+        public static final String PERIODIC = "periodic";
+
+        /** Whether a device of this type that goes away is waited for and opened again: a real one. */
+        public boolean comesBack() {
+            return type.equals(MYPOLL) || type.equals(EVDEV) || type.equals(RTC);
+        }
+
+        /** A device the caller opened, described as configured. */
+        public static DeviceConfig of(String id, String type, String path) {
+            return new DeviceConfig(id, type, path, null, 0, null, false, null, 0, false);
+        }
     }
 
     /** The same settings with another device list (already checked by the caller). */
@@ -203,13 +234,19 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             if (!(array.getValue(i) instanceof JsonObject d)) {
                 throw new ConfigException(key, "must be an object");
             }
+            Section device = new Section(d, key + ".");
+            String type = device.text("type", Defaults.DEVICE_TYPE);
+            Set<String> known = DEVICE_KEYS.get(type);
+            if (known == null) {
+                throw new ConfigException(key + ".type", "unknown type '" + type
+                        + "' (expected auto, mypoll, emulator, evdev or rtc)");
+            }
             for (String name : d.fieldNames()) {
-                if (!DEVICE_KEYS.contains(name)) {
-                    throw new ConfigException(key + "." + name, "unknown key (known here: "
-                            + String.join(", ", new TreeSet<>(DEVICE_KEYS)) + ")");
+                if (!known.contains(name)) {
+                    throw new ConfigException(key + "." + name, "unknown key for type " + type + " (known here: "
+                            + String.join(", ", new TreeSet<>(known)) + ")");
                 }
             }
-            Section device = new Section(d, key + ".");
             String id = device.text("id", null);
             if (id == null || !ID.matcher(id).matches()) {
                 throw new ConfigException(key + ".id", "must be 1 to 64 letters, digits, '-' or '_', not " + id);
@@ -217,14 +254,32 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             if (!ids.add(id)) {
                 throw new ConfigException(key + ".id", "'" + id + "' is used twice");
             }
-            String type = device.text("type", Defaults.DEVICE_TYPE);
-            if (!Set.of(DeviceConfig.AUTO, DeviceConfig.MYPOLL, DeviceConfig.EMULATOR).contains(type)) {
-                throw new ConfigException(key + ".type", "unknown type '" + type
-                        + "' (expected auto, mypoll or emulator)");
-            }
             String path = device.text("path", null);
-            if (path == null && !type.equals(DeviceConfig.EMULATOR)) {
+            String name = device.text("name", null);
+            if (type.equals(DeviceConfig.EVDEV)) {
+                if ((path == null) == (name == null)) {
+                    throw new ConfigException(key + ".path", "a device of type evdev needs its path or its name "
+                            + "(one of them)");
+                }
+            } else if (path == null && !type.equals(DeviceConfig.EMULATOR)) {
                 throw new ConfigException(key + ".path", "a device of type " + type + " needs the path of its node");
+            }
+            String mode = device.text("mode", DeviceConfig.UPDATE);
+            int hz = 0;
+            if (type.equals(DeviceConfig.RTC)) {
+                if (!mode.equals(DeviceConfig.UPDATE) && !mode.equals(DeviceConfig.PERIODIC)) {
+                    throw new ConfigException(key + ".mode", "must be update or periodic, not " + mode);
+                }
+                if (mode.equals(DeviceConfig.PERIODIC)) {
+                    if (device.value("hz") == null) {
+                        throw new ConfigException(key + ".hz", "a device in periodic mode needs hz, a power of two "
+                                + "from 2 to 8192");
+                    }
+                    hz = (int) device.number("hz", 0, 2, 8192);
+                    if (Integer.bitCount(hz) != 1) {
+                        throw new ConfigException(key + ".hz", "must be a power of two from 2 to 8192, not " + hz);
+                    }
+                }
             }
             Double periodMs = null;
             if (device.value("periodMs") != null) {
@@ -234,7 +289,9 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
             if (Long.bitCount(queueLen) != 1) {
                 throw new ConfigException(key + ".queueLen", "must be a power of two, not " + queueLen);
             }
-            devices.add(new DeviceConfig(id, type, path, periodMs, (int) queueLen));
+            devices.add(new DeviceConfig(id, type, path, periodMs, (int) queueLen, name,
+                    device.flag("grab", false), type.equals(DeviceConfig.RTC) ? mode : null, hz,
+                    device.flag("waitForDevice", false)));
         }
         return List.copyOf(devices);
     }

@@ -1,7 +1,12 @@
 package io.mypoll.bridge.contract;
 
 import io.mypoll.driver.DeviceEvent;
+import io.mypoll.driver.evdev.InputAbi;
+import io.mypoll.driver.evdev.InputCodes;
+import io.mypoll.driver.evdev.InputEvent;
+import io.mypoll.driver.evdev.InputFrame;
 import io.mypoll.driver.mypoll.MypollEvent;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -41,10 +46,33 @@ public final class EventJson {
                 .put("type", event.typeName())
                 .put("tsNs", event.tsNs())
                 .put("time", cachedTime);
+        json.put("lost", event.lost());
         if (event instanceof MypollEvent mypoll) {
             json.put("payload", mypoll.payloadText());
+        } else if (event instanceof InputFrame frame) {
+            json.put("events", inputEvents(frame));
+            if (frame.dropped()) {
+                // The kernel says events were dropped, not how many.
+                json.putNull("lost");
+            }
         }
-        return json.put("lost", event.lost())
-                .put("latencyUs", Math.round(event.latencyUs() * 10) / 10.0);
+        return json.put("latencyUs", Math.round(event.latencyUs() * 10) / 10.0);
+    }
+
+    /** The frame's events by the kernel's names; a key's value also as press, release or repeat. */
+    private static JsonArray inputEvents(InputFrame frame) {
+        InputCodes codes = InputCodes.builtIn();
+        JsonArray events = new JsonArray(new java.util.ArrayList<>(frame.events().size()));
+        for (InputEvent e : frame.events()) {
+            JsonObject json = new JsonObject()
+                    .put("type", codes.type(e.type()))
+                    .put("code", codes.code(e.type(), e.code()))
+                    .put("value", e.value());
+            if (e.type() == InputAbi.EV_KEY) {
+                json.put("action", e.keyAction());
+            }
+            events.add(json);
+        }
+        return events;
     }
 }

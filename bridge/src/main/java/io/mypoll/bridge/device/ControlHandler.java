@@ -21,7 +21,7 @@ final class ControlHandler extends DeviceRequestHandler {
     @Override
     JsonObject answer(Message<Object> message) {
         ControlRequest request = ControlRequest.parse(RequestBody.json(message, ControlRequest.EXPECTED));
-        MypollControl control = target.control();
+        MypollControl control = target.control("control requests");
         target.requireOpen();
         try {
             if (request.periodMs() != null) {

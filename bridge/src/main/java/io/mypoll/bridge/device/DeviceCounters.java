@@ -43,6 +43,11 @@ final class DeviceCounters {
         lastSeq = event.seq();
     }
 
+    /** A new reader of the device: its seq starts again, and that is no gap. */
+    void restart() {
+        lastSeq = 0;
+    }
+
     /** The counters as JSON; starts a new interval for rate and latency. */
     JsonObject snapshot() {
         long now = System.nanoTime();

@@ -5,15 +5,19 @@ import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.contract.Defaults;
 import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.Device;
+import io.mypoll.driver.evdev.EvdevDevice;
 import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.mypoll.driver.mypoll.MypollDevice;
+import io.mypoll.driver.rtc.RtcDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Opens a configured device, choosing the real one or the emulator for type "auto". */
+/** Opens a configured device: its type's class, the real mypoll device or the emulator for type "auto". */
 public final class DeviceOpener {
     private static final System.Logger LOG = System.getLogger(DeviceOpener.class.getName());
+    /** Where input devices found by name are looked for. */
+    static final Path INPUT_DEVICES = Path.of("/dev/input");
 
     private DeviceOpener() {
     }
@@ -33,22 +37,45 @@ public final class DeviceOpener {
                         config.path(), Files.exists(node) ? "is not readable" : "does not exist");
             }
         }
+        String what = type + " device" + (config.path() != null && !type.equals(DeviceConfig.EMULATOR)
+                ? " " + config.path() : config.name() != null ? " named '" + config.name() + "'" : "");
         try {
-            Device device;
-            if (type.equals(DeviceConfig.MYPOLL)) {
-                MypollDevice mypoll = MypollDevice.open(config.id(), config.path());
-                device = mypoll;
-                if (config.periodMs() != null) {
-                    mypoll.setPeriodUs(PeriodMs.toMicros(config.periodMs()));
-                }
-            } else {
-                double periodMs = config.periodMs() == null ? Defaults.EMULATOR_PERIOD_MS : config.periodMs();
-                device = new EmulatedDevice(config.id(), PeriodMs.toMicros(periodMs), config.queueLen());
-            }
-            return device;
+            return switch (type) {
+                case DeviceConfig.MYPOLL -> mypoll(config);
+                case DeviceConfig.EVDEV -> EvdevDevice.open(config.id(), evdevPath(config), config.grab());
+                case DeviceConfig.RTC -> RtcDevice.open(config.id(), config.path(),
+                        DeviceConfig.PERIODIC.equals(config.mode()) ? RtcDevice.Mode.PERIODIC : RtcDevice.Mode.UPDATE,
+                        config.hz());
+                default -> new EmulatedDevice(config.id(), PeriodMs.toMicros(config.periodMs() == null
+                        ? Defaults.EMULATOR_PERIOD_MS : config.periodMs()), config.queueLen());
+            };
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("devices." + config.id(), "cannot open " + type + " device"
-                    + (type.equals(DeviceConfig.MYPOLL) ? " " + config.path() : "") + ": " + e.getMessage());
+            throw new ConfigException("devices." + config.id(), "cannot open " + what + ": " + e.getMessage());
         }
+    }
+
+    private static Device mypoll(DeviceConfig config) throws IOException {
+        MypollDevice mypoll = MypollDevice.open(config.id(), config.path());
+        if (config.periodMs() != null) {
+            try {
+                mypoll.setPeriodUs(PeriodMs.toMicros(config.periodMs()));
+            } catch (IOException e) {
+                mypoll.close();
+                throw e;
+            }
+        }
+        return mypoll;
+    }
+
+    /** The configured path, or the node of the input device with the configured name. */
+    private static String evdevPath(DeviceConfig config) throws IOException {
+        if (config.path() != null) {
+            return config.path();
+        }
+        String path = EvdevDevice.findByName(INPUT_DEVICES, config.name());
+        if (path == null) {
+            throw new IOException("no input device in " + INPUT_DEVICES + " has that name");
+        }
+        return path;
     }
 }

@@ -4,15 +4,21 @@ import io.mypoll.bridge.cluster.DeviceClaims;
 import io.mypoll.bridge.cluster.DeviceDirectory;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
+import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.DeviceLoop;
+import io.mypoll.driver.DeviceWatcher;
 import io.mypoll.driver.NotifyMode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +40,14 @@ public final class DeviceVerticle extends VerticleBase {
     /** Context only, after start. */
     private final Map<String, ServedDevice> served = new LinkedHashMap<>();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    /** How long after a failed reopen the next try is, when no change in the directory comes first. */
+    private static final long REOPEN_RETRY_MS = 250;
     private DeviceLoop loop;
+    private DeviceWatcher watcher;
+    /** Context only: the watches of devices that are gone, and the devices with a retry pending. */
+    private final Map<String, DeviceWatcher.Watch> watches = new HashMap<>();
+    private final Set<String> retries = new HashSet<>();
+    private boolean stopping;
     private DeviceClaims claims;
     private EventPublisher events;
     private StatusPublisher status;
@@ -61,8 +74,14 @@ public final class DeviceVerticle extends VerticleBase {
         Map<String, Device> byId = new LinkedHashMap<>();
         devices.forEach(d -> byId.put(d.id(), d));
         List<DeviceConfig> entries = devices.stream()
-                .map(d -> new DeviceConfig(d.id(), d.kind(), d.path(), null, 0)).toList();
-        return new DeviceVerticle(config.withDevices(entries), dc -> byId.get(dc.id()));
+                .map(d -> DeviceConfig.of(d.id(), d.kind(), d.path())).toList();
+        return new DeviceVerticle(config.withDevices(entries), dc -> {
+            Device device = byId.remove(dc.id());
+            if (device == null) {
+                throw new ConfigException("devices." + dc.id(), "a device opened by the caller is not opened again");
+            }
+            return device;
+        });
     }
 
     @Override
@@ -94,15 +113,28 @@ public final class DeviceVerticle extends VerticleBase {
 
     private void openAndRun() {
         for (DeviceConfig dc : config.devices()) {
-            Device device = opener.apply(dc);
-            served.put(device.id(), new ServedDevice(device));
+            try {
+                served.put(dc.id(), new ServedDevice(dc, opener.apply(dc)));
+            } catch (ConfigException e) {
+                if (!dc.waitForDevice()) {
+                    throw e;
+                }
+                served.put(dc.id(), new ServedDevice(dc, "waiting for it: " + e.getMessage()));
+                LOG.log(System.Logger.Level.WARNING, "device {0} is missing, waited for: {1}", dc.id(),
+                        e.getMessage());
+            }
         }
         try {
             loop = new DeviceLoop("device-loop", config.notifyMode(), config.signal(), events).start();
+            watcher = new DeviceWatcher("device-watcher");
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot start the device loop: " + e.getMessage(), e);
         }
         for (ServedDevice d : served.values()) {
+            if (d.device == null) {
+                watchFor(d);
+                continue;
+            }
             loop.add(d.device).join();
             LOG.log(System.Logger.Level.INFO, "device {0}: {1}, notify {2}{3}", d.id(),
                     d.device.kind().equals(d.device.path()) ? d.device.kind()
@@ -112,11 +144,67 @@ public final class DeviceVerticle extends VerticleBase {
         }
     }
 
-    /** On the context: the loop reported the device gone. */
+    /** On the context: the loop reported the device gone; a real device is waited for. */
     private void onClosed(ServedDevice target, String reason) {
         target.open = false;
         target.closedReason = reason;
-        LOG.log(System.Logger.Level.WARNING, "device {0} closed: {1}", target.id(), reason);
+        target.device.close();
+        boolean waited = target.config.comesBack();
+        LOG.log(System.Logger.Level.WARNING, "device {0} closed: {1}{2}", target.id(), reason,
+                waited ? "; waiting for it to come back" : "");
+        claims.update(status.describe(target));
+        if (waited) {
+            watchFor(target);
+        }
+    }
+
+    /**
+     * Watches the directory of the device's node (for a device found by name,
+     * the input devices' directory) and opens it again when it is back. The
+     * first try is at once: it may be back already.
+     */
+    private void watchFor(ServedDevice target) {
+        DeviceConfig dc = target.config;
+        Path dir = dc.path() != null ? Path.of(dc.path()).toAbsolutePath().getParent() : DeviceOpener.INPUT_DEVICES;
+        try {
+            watches.put(target.id(), watcher.watch(dir, () -> context.runOnContext(v -> tryReopen(target, true))));
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "device {0}: cannot watch {1} ({2}); it will not be opened again",
+                    target.id(), dir, e.getMessage());
+            return;
+        }
+        tryReopen(target, false);
+    }
+
+    /**
+     * On the context. A node can appear a moment before its permissions are
+     * set: after a change in the directory, a failed try is followed by one
+     * more; nothing is tried without a change.
+     */
+    private void tryReopen(ServedDevice target, boolean retry) {
+        if (target.open || stopping) {
+            return;
+        }
+        Device reader;
+        try {
+            reader = opener.apply(target.config);
+        } catch (ConfigException e) {
+            if (retry && retries.add(target.id())) {
+                vertx.setTimer(REOPEN_RETRY_MS, id -> {
+                    retries.remove(target.id());
+                    tryReopen(target, false);
+                });
+            }
+            return;
+        }
+        DeviceWatcher.Watch watch = watches.remove(target.id());
+        if (watch != null) {
+            watch.cancel();
+        }
+        target.reopened(reader);
+        loop.add(reader).join();
+        LOG.log(System.Logger.Level.INFO, "device {0} is back: {1} opened again ({2,number,#} times so far)",
+                target.id(), reader.path(), target.reopens);
         claims.update(status.describe(target));
     }
 
@@ -128,10 +216,14 @@ public final class DeviceVerticle extends VerticleBase {
     }
 
     private void closeAll() {
+        stopping = true;
         events.stop();
+        if (watcher != null) {
+            watcher.close();
+        }
         if (loop != null) {
             loop.close();
         }
-        served.values().forEach(d -> d.device.close());
+        served.values().stream().filter(d -> d.device != null).forEach(d -> d.device.close());
     }
 }

@@ -1,29 +1,54 @@
 package io.mypoll.bridge.device;
 
+import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
 import io.mypoll.bridge.contract.ReplyCodes;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.mypoll.MypollControl;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
- * A device this node serves, with what the bridge knows of it. Used on the
- * device verticle's context only: the loop thread reaches it through that
- * context, never directly.
+ * A device this node serves, with what the bridge knows of it. A device that
+ * went away stays served, closed, and takes its new reader when it is back.
+ * Used on the device verticle's context only: the loop thread reaches it
+ * through that context, never directly.
  */
 final class ServedDevice {
-    final Device device;
+    final DeviceConfig config;
     final DeviceCounters counters;
-    /** False once the device went away; closedReason says why. */
-    boolean open = true;
+    /** The open reader; the last one while closed, null while waited for at start. */
+    Device device;
+    /** False once the device went away (or while it is waited for); closedReason says why. */
+    boolean open;
     String closedReason;
+    /** Times the device came back and was opened again. */
+    int reopens;
 
-    ServedDevice(Device device) {
+    ServedDevice(DeviceConfig config, Device device) {
+        this.config = config;
         this.device = device;
+        this.open = true;
         this.counters = new DeviceCounters(device.eventTypes());
     }
 
+    /** A device missing at start, waited for. */
+    ServedDevice(DeviceConfig config, String reason) {
+        this.config = config;
+        this.closedReason = reason;
+        this.counters = new DeviceCounters(List.of());
+    }
+
     String id() {
-        return device.id();
+        return config.id();
+    }
+
+    /** The device is back with a new reader, whose seq starts again. */
+    void reopened(Device reader) {
+        device = reader;
+        open = true;
+        closedReason = null;
+        reopens++;
+        counters.restart();
     }
 
     /** A 503 failure when the device has gone. */
@@ -33,23 +58,30 @@ final class ServedDevice {
         }
     }
 
-    /** The device's triggers, timer and counters; a 400 failure for a type that has none. */
-    MypollControl control() {
+    /**
+     * The device's triggers, timer and counters; a 400 failure for a type
+     * that has none, naming what was asked ("triggers", "control requests").
+     */
+    MypollControl control(String asked) {
         if (device instanceof MypollControl control) {
             return control;
         }
-        throw ReplyCodes.badRequest("device " + id() + " of type " + device.kind() + " takes no requests");
+        requireOpen();
+        throw ReplyCodes.badRequest("device " + id() + " of type " + device.kind() + " takes no " + asked);
     }
 
     /** The entry of {@code mypoll.devices}. */
     JsonObject describe(String node, String mode) {
         return new JsonObject()
-                .put("id", device.id())
+                .put("id", id())
                 .put("node", node)
-                .put("type", device.kind())
-                .put("path", device.path())
+                .put("type", device != null ? device.kind() : config.type())
+                .put("path", device != null ? device.path() : config.path() != null ? config.path() : config.name())
                 .put("mode", mode)
                 .put("open", open)
-                .put("closedReason", closedReason);
+                .put("closedReason", closedReason)
+                .put("reopens", reopens)
+                .put("triggers", device != null ? device instanceof MypollControl
+                        : config.type().equals(DeviceConfig.MYPOLL));
     }
 }

@@ -17,7 +17,7 @@ final class TriggerHandler extends DeviceRequestHandler {
     @Override
     JsonObject answer(Message<Object> request) {
         byte[] payload = TriggerRequest.payload(RequestBody.json(request, TriggerRequest.EXPECTED));
-        MypollControl control = target.control();
+        MypollControl control = target.control("triggers");
         target.requireOpen();
         try {
             control.trigger(payload);

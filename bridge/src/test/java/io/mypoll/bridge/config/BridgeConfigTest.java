@@ -121,4 +121,40 @@ class BridgeConfigTest {
                 .add(device("d", "emulator").put("periodMs", -1))));
         assertTrue(message.startsWith("devices[0].periodMs: must be from 0 (off)"), message);
     }
+
+    private static String deviceProblem(String device) {
+        return problem(new JsonObject().put("devices", new io.vertx.core.json.JsonArray().add(new JsonObject(device))));
+    }
+
+    @Test
+    void anInputDeviceNeedsItsPathOrItsNameButNotBoth() {
+        String expected = "devices[0].path: a device of type evdev needs its path or its name (one of them)";
+        assertEquals(expected, deviceProblem("{\"id\": \"k\", \"type\": \"evdev\"}"));
+        assertEquals(expected, deviceProblem("{\"id\": \"k\", \"type\": \"evdev\", \"path\": \"/dev/input/event0\", "
+                + "\"name\": \"My Scanner\"}"));
+        BridgeConfig.DeviceConfig byName = BridgeConfig.from(new JsonObject().put("devices",
+                new io.vertx.core.json.JsonArray().add(new JsonObject("{\"id\": \"k\", \"type\": \"evdev\", "
+                        + "\"name\": \"My Scanner\", \"grab\": true}")))).devices().get(0);
+        assertEquals("My Scanner", byName.name());
+        assertTrue(byName.grab());
+    }
+
+    @Test
+    void aPeriodicClockNeedsARateThatIsAPowerOfTwo() {
+        assertEquals("devices[0].hz: a device in periodic mode needs hz, a power of two from 2 to 8192",
+                deviceProblem("{\"id\": \"c\", \"type\": \"rtc\", \"path\": \"/dev/rtc0\", \"mode\": \"periodic\"}"));
+        assertEquals("devices[0].hz: must be a power of two from 2 to 8192, not 100",
+                deviceProblem("{\"id\": \"c\", \"type\": \"rtc\", \"path\": \"/dev/rtc0\", \"mode\": \"periodic\", "
+                        + "\"hz\": 100}"));
+        assertEquals("devices[0].mode: must be update or periodic, not alarm",
+                deviceProblem("{\"id\": \"c\", \"type\": \"rtc\", \"path\": \"/dev/rtc0\", \"mode\": \"alarm\"}"));
+    }
+
+    @Test
+    void aKeyOfAnotherDeviceTypeIsNamed() {
+        assertEquals("devices[0].periodMs: unknown key for type evdev (known here: grab, id, name, path, type, waitForDevice)",
+                deviceProblem("{\"id\": \"k\", \"type\": \"evdev\", \"path\": \"/dev/input/event0\", \"periodMs\": 5}"));
+        assertEquals("devices[0].type: unknown type 'joystick' (expected auto, mypoll, emulator, evdev or rtc)",
+                deviceProblem("{\"id\": \"j\", \"type\": \"joystick\"}"));
+    }
 }

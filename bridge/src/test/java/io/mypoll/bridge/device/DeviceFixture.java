@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class DeviceFixture {
     final Vertx vertx;
     final List<EmulatedDevice> devices = new ArrayList<>();
+    /** Every device the verticle serves, in order. */
+    private final List<Device> served = new ArrayList<>();
     final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
     final BlockingQueue<JsonObject> statuses = new LinkedBlockingQueue<>();
     String deployment;
@@ -38,14 +40,22 @@ final class DeviceFixture {
     }
 
     DeviceFixture device(String id, int periodUs, int queueLen) throws Exception {
-        devices.add(new EmulatedDevice(id, periodUs, queueLen));
+        EmulatedDevice device = new EmulatedDevice(id, periodUs, queueLen);
+        devices.add(device);
+        served.add(device);
+        return this;
+    }
+
+    /** A device of another type, served beside the emulated ones. */
+    DeviceFixture device(Device device) {
+        served.add(device);
         return this;
     }
 
     DeviceFixture start(String notify) {
         vertx.deployVerticle(new CollectingConsumer(events, statuses)).await();
         vertx.deployVerticle(new DirectoryVerticle()).await();
-        deployment = vertx.deployVerticle(DeviceVerticle.serving(config(notify), devices),
+        deployment = vertx.deployVerticle(DeviceVerticle.serving(config(notify), served),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
         return this;
     }

@@ -198,7 +198,8 @@ class SockJsEndpointTest {
         long generated = web.device.stats().generated();
         long grownMb = (usedHeapAfterGc() - heapBefore) >> 20;
         assertTrue(grownMb < 64, "heap grew " + grownMb + " MB with 20 sockets at 2 kHz");
-        assertTrue(healthWorstMs < 1_000, "/health took up to " + healthWorstMs + " ms");
+        // Before the bound, /health took 5 to 36 s here; a loaded 2-core machine may take a second or two.
+        assertTrue(healthWorstMs < 3_000, "/health took up to " + healthWorstMs + " ms");
         assertTrue(web.http.dropped() > 0, "the paused sockets' events were dropped and counted (" + generated
                 + " events generated)");
         sockets.subList(0, 10).forEach(s -> s.ws.resume());

@@ -1,0 +1,150 @@
+package io.mypoll.bridge.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Memory;
+import io.mypoll.bridge.cluster.DirectoryVerticle;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
+import io.mypoll.bridge.config.ConfigException;
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.driver.Device;
+import io.mypoll.driver.evdev.EvdevDevice;
+import io.mypoll.driver.evdev.InputAbi;
+import io.mypoll.driver.linux.ErrnoException;
+import io.mypoll.driver.linux.LibC;
+import io.mypoll.driver.linux.NativeBuffers;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A device whose node goes away and comes back, as an unplugged keyboard
+ * does. The node is a plain file in a temporary directory (its appearing is
+ * what inotify reports); the reader is an input device over a socketpair,
+ * whose far end closing is the device going away.
+ */
+@ExtendWith(VertxExtension.class)
+class HotPlugTest {
+    @TempDir
+    Path dir;
+    private volatile int far = -1;
+    private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+
+    /** What the device verticle opens: a reader while the node exists, the node's absence otherwise. */
+    private Device open(DeviceConfig config) {
+        if (!Files.exists(Path.of(config.path()))) {
+            throw new ConfigException("devices." + config.id(), "open(" + config.path() + "): No such file");
+        }
+        int[] pair = new int[2];
+        LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, pair);
+        far = pair[1];
+        return EvdevDevice.over(config.id(), config.path(), pair[0]);
+    }
+
+    private Future<String> deploy(Vertx vertx, String notify, boolean waitForDevice) {
+        BridgeConfig config = BridgeConfig.from(new JsonObject().put("node", "n").put("notify", notify)
+                .put("statusIntervalMs", 200).put("devices", new JsonArray().add(new JsonObject()
+                        .put("id", "kbd").put("type", "evdev").put("path", dir.resolve("event3").toString())
+                        .put("waitForDevice", waitForDevice))));
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body())).completion().await();
+        vertx.deployVerticle(new DirectoryVerticle()).await();
+        return vertx.deployVerticle(new io.mypoll.bridge.device.DeviceVerticle(config, this::open),
+                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    }
+
+    /** One key press frame at the device's far end. */
+    private void press() throws ErrnoException {
+        Memory out = new Memory(2L * InputAbi.EVENT_SIZE);
+        out.clear();
+        ByteBuffer view = NativeBuffers.view(out);
+        view.putShort(InputAbi.OFFSET_TYPE, (short) InputAbi.EV_KEY).putShort(InputAbi.OFFSET_CODE, (short) 30)
+                .putInt(InputAbi.OFFSET_VALUE, 1);
+        ErrnoException.check("write", LibC.write(far, out, out.size()));
+    }
+
+    private static JsonObject device(Vertx vertx) {
+        return vertx.eventBus().<JsonArray>request(Addresses.DEVICES, null).await().body().getJsonObject(0);
+    }
+
+    /** Waits for the device entry to match; returns the milliseconds it took. */
+    private static long await(Vertx vertx, Predicate<JsonObject> condition, long timeoutMs) throws Exception {
+        long start = System.nanoTime();
+        while (!condition.test(device(vertx))) {
+            if ((System.nanoTime() - start) / 1_000_000 > timeoutMs) {
+                throw new AssertionError("device entry still " + device(vertx).encode());
+            }
+            Thread.sleep(10);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @AfterEach
+    void closeFarEnd() {
+        if (far >= 0) {
+            LibC.close(far);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sigio", "poll"})
+    void aDeviceThatGoesAwayIsOpenedAgainWithinASecondOfComingBack(String notify, Vertx vertx) throws Exception {
+        Path node = Files.createFile(dir.resolve("event3"));
+        deploy(vertx, notify, false).await();
+        press();
+        assertEquals(1, events.poll(5, TimeUnit.SECONDS).getLong("seq"));
+
+        Files.delete(node);
+        LibC.close(far);
+        far = -1;
+        await(vertx, d -> !d.getBoolean("open"), 5_000);
+        assertEquals("end of file", device(vertx).getString("closedReason"));
+
+        Files.createFile(node);
+        long ms = await(vertx, d -> d.getBoolean("open"), 1_000);
+        assertEquals(1, device(vertx).getInteger("reopens"), "reopened once, after " + ms + " ms");
+        press();
+        JsonObject again = events.poll(5, TimeUnit.SECONDS);
+        assertEquals(1, again.getLong("seq"), "a new reader counts from 1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true})
+    void aMissingDeviceIsWaitedForWhenConfigured(boolean waitForDevice, Vertx vertx) throws Exception {
+        deploy(vertx, "poll", waitForDevice).await();
+        JsonObject waiting = device(vertx);
+        assertEquals(false, waiting.getBoolean("open"));
+        assertTrue(waiting.getString("closedReason").startsWith("waiting for it: devices.kbd: open("),
+                waiting.encode());
+        Files.createFile(dir.resolve("event3"));
+        await(vertx, d -> d.getBoolean("open"), 1_000);
+        press();
+        assertEquals("input", events.poll(5, TimeUnit.SECONDS).getString("type"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false})
+    void aMissingDeviceEndsTheStartByDefault(boolean waitForDevice, Vertx vertx) {
+        Throwable e = deploy(vertx, "poll", waitForDevice).transform(ar -> Future.succeededFuture(ar.cause())).await();
+        assertInstanceOf(ConfigException.class, e);
+        assertTrue(e.getMessage().startsWith("devices.kbd: open("), e.getMessage());
+    }
+}
