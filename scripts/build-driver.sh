@@ -68,7 +68,12 @@ cp "$SRC/mypoll.c" "$SRC/mypoll.h" "$SRC/Makefile" "$tmp/"
 log=$tmp/build.log
 cmd=(make -C "$inner" KDIR="$KDIR" W=1)
 if [ -n "$CHROOT" ]; then
-	cmd=(chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin
+	# objtool of newer kernels reads /proc; the chroot gets its own /proc
+	# in a private mount namespace, gone when the build ends.
+	# shellcheck disable=SC2016 # $1 and $@ are the inner shell's
+	cmd=(unshare --mount --propagation private sh -c
+		'mount -t proc proc "$1/proc" && exec chroot "$@"' sh
+		"$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin
 		HOME=/root LC_ALL=C "${cmd[@]}")
 else
 	cmd=(env LC_ALL=C "${cmd[@]}")

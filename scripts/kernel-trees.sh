@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares the three kernels the mypoll module is built and tested against,
+# Prepares the four kernels the mypoll module is built and tested against,
 # installing whatever is missing, and prints one line per kernel:
 #
 #   NAME KDIR VMLINUZ CHROOT
@@ -8,6 +8,10 @@
 #   6.1-rt  Debian 12 linux-headers-rt-amd64 / linux-image-rt-amd64 (this host)
 #   6.12    Debian 13 "trixie" linux-headers-amd64 / linux-image-amd64, built
 #           with trixie's own gcc inside a debootstrapped chroot
+#   testing Debian's testing suite's linux-headers-amd64 / linux-image-amd64
+#           (the newest kernel Debian ships), likewise in a chroot of testing
+#
+# Names are given as arguments to prepare only those kernels (default: all).
 #
 # CHROOT is "-" for kernels built on this host, otherwise the chroot directory.
 # KDIR is the path make sees: inside CHROOT when CHROOT is not "-" (pass it with
@@ -15,11 +19,11 @@
 # host, usable as it is by qemu -kernel. All paths are absolute.
 #
 # Idempotent: a rerun only checks that everything is in place. Progress goes
-# to stderr; stdout holds the three lines only.
+# to stderr; stdout holds the kernels' lines only.
 #
 # Environment:
 #   MYPOLL_CACHE   cache directory, default /var/cache/mypoll-bridge; the
-#                  trixie chroot lives in $MYPOLL_CACHE/trixie
+#                  chroots live in $MYPOLL_CACHE/trixie and $MYPOLL_CACHE/testing
 #   MYPOLL_MIRROR  Debian mirror for debootstrap, default: the first Debian
 #                  mirror in this host's apt sources, else deb.debian.org
 #
@@ -27,13 +31,25 @@
 set -euo pipefail
 
 CACHE=${MYPOLL_CACHE:-/var/cache/mypoll-bridge}
-CHROOT=$CACHE/trixie
+ALL="6.1 6.1-rt 6.12 testing"
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "kernel-trees: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (installs packages, runs debootstrap)"
+want=("$@")
+[ ${#want[@]} -gt 0 ] || read -r -a want <<<"$ALL"
+for k in "${want[@]}"; do
+	case " $ALL " in
+	*" $k "*) ;;
+	*) die "unknown kernel '$k' (one of: $ALL)" ;;
+	esac
+done
+wanted() {
+	case " ${want[*]} " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 # Packages missing from a dpkg database; $1 = root ("" for this host).
 missing_pkgs() {
@@ -95,7 +111,7 @@ kernel_line() {
 	echo "$name $kdir $root$vmlinuz ${root:--}"
 }
 
-# ---- trixie chroot: 6.12 ----------------------------------------------------
+# ---- chroots: 6.12 (trixie) and testing ---------------------------------------
 
 chroot_mounts=()
 umount_chroot() {
@@ -108,40 +124,52 @@ umount_chroot() {
 trap umount_chroot EXIT
 
 mount_chroot() {
-	local d
+	local root=$1 d
 	for d in proc sys dev; do
-		if ! mountpoint -q "$CHROOT/$d"; then
+		if ! mountpoint -q "$root/$d"; then
 			case $d in
-			proc) mount -t proc proc "$CHROOT/proc" ;;
-			sys) mount -t sysfs sysfs "$CHROOT/sys" ;;
-			dev) mount --bind /dev "$CHROOT/dev" ;;
+			proc) mount -t proc proc "$root/proc" ;;
+			sys) mount -t sysfs sysfs "$root/sys" ;;
+			dev) mount --bind /dev "$root/dev" ;;
 			esac
-			chroot_mounts+=("$CHROOT/$d")
+			chroot_mounts+=("$root/$d")
 		fi
 	done
 }
 
-if [ ! -f "$CHROOT/etc/debian_version" ]; then
-	m=$(mirror)
-	log "debootstrapping trixie into $CHROOT from $m"
-	mkdir -p "$CACHE"
-	rm -rf "$CHROOT.partial"
-	debootstrap --variant=minbase trixie "$CHROOT.partial" "$m" >&2
-	mv "$CHROOT.partial" "$CHROOT"
-fi
+# prepare_chroot SUITE: a minimal Debian SUITE in $CACHE/SUITE with the
+# kernel's headers and image and the compiler to build modules for it.
+prepare_chroot() {
+	local suite=$1 root=$CACHE/$1 m
+	local pkgs=(linux-headers-amd64 linux-image-amd64 gcc make perl)
 
-chroot_pkgs=(linux-headers-amd64 linux-image-amd64 gcc make perl)
-mapfile -t need < <(missing_pkgs "$CHROOT" "${chroot_pkgs[@]}")
-if [ ${#need[@]} -gt 0 ]; then
-	log "installing in $CHROOT: ${need[*]}"
-	mount_chroot
-	cp /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null || true
-	chroot "$CHROOT" apt-get update >&2
-	chroot "$CHROOT" apt-get install -y --no-install-recommends "${need[@]}" >&2
-	chroot "$CHROOT" apt-get clean >&2
-	umount_chroot
-fi
+	if [ ! -f "$root/etc/debian_version" ]; then
+		m=$(mirror)
+		log "debootstrapping $suite into $root from $m"
+		mkdir -p "$CACHE"
+		rm -rf "$root.partial"
+		debootstrap --variant=minbase "$suite" "$root.partial" "$m" >&2
+		mv "$root.partial" "$root"
+	fi
+	mapfile -t need < <(missing_pkgs "$root" "${pkgs[@]}")
+	if [ ${#need[@]} -gt 0 ]; then
+		log "installing in $root: ${need[*]}"
+		mount_chroot "$root"
+		cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+		# testing's Release file is only valid for a week; a mirror
+		# that lags behind (or a snapshot) must still do.
+		chroot "$root" apt-get -o Acquire::Check-Valid-Until=false \
+			update >&2
+		chroot "$root" apt-get install -y --no-install-recommends "${need[@]}" >&2
+		chroot "$root" apt-get clean >&2
+		umount_chroot
+	fi
+}
 
-kernel_line 6.1 "" linux-headers-amd64 linux-image-amd64
-kernel_line 6.1-rt "" linux-headers-rt-amd64 linux-image-rt-amd64
-kernel_line 6.12 "$CHROOT" linux-headers-amd64 linux-image-amd64
+! wanted 6.12 || prepare_chroot trixie
+! wanted testing || prepare_chroot testing
+
+! wanted 6.1 || kernel_line 6.1 "" linux-headers-amd64 linux-image-amd64
+! wanted 6.1-rt || kernel_line 6.1-rt "" linux-headers-rt-amd64 linux-image-rt-amd64
+! wanted 6.12 || kernel_line 6.12 "$CACHE/trixie" linux-headers-amd64 linux-image-amd64
+! wanted testing || kernel_line testing "$CACHE/testing" linux-headers-amd64 linux-image-amd64

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Test the mypoll kernel module in real Linux kernels booted under QEMU.
 #
-# For each kernel that scripts/kernel-trees.sh provides (6.1, 6.1-rt, 6.12):
+# For each kernel that scripts/kernel-trees.sh provides (6.1, 6.1-rt, 6.12 and
+# testing, the newest kernel Debian ships):
 # build the module against its tree, pack an initramfs with busybox, the
-# module, the statically linked mypoll_check and sigio_eventfd_epoll and the
-# guest init (scripts/qemu/init, with scripts/qemu/guest-lib.sh), boot it
-# with TCG and collect the results the guest writes to its second serial
-# port.
+# module, the statically linked mypoll_check, mypoll_stress and
+# sigio_eventfd_epoll and the guest init (scripts/qemu/init, with
+# scripts/qemu/guest-lib.sh), boot it with TCG, two vCPUs on two host threads
+# (multi-threaded TCG, so the guest's CPUs really run in parallel), and
+# collect the results the guest writes to its second serial port.
 #
 # Usage: scripts/qemu-test.sh [--kernel NAME]... [--timeout S] [--jobs N]
-#                             [--keep]
+#                             [--measure N[,K]] [--keep]
 #
 # Prints "[kernel] PASS|FAIL name: detail" per result, the benchmark
 # figures of the 6.1 guest as "[6.1] bench: ...", and a summary. Exits 0
@@ -20,7 +22,7 @@ ROOT=$PWD
 
 KERNEL_TREES=${KERNEL_TREES:-$ROOT/scripts/kernel-trees.sh}
 BUILD_DRIVER=${BUILD_DRIVER:-$ROOT/scripts/build-driver.sh}
-ALL_KERNELS="6.1 6.1-rt 6.12"
+ALL_KERNELS="6.1 6.1-rt 6.12 testing"
 BENCH_KERNEL=6.1
 # Module timer period at load; the checker sets its own for the timer check.
 LOAD_PERIOD_US=100000
@@ -31,15 +33,24 @@ usage() {
 Options:
   --kernel NAME  test only this kernel (repeatable; one of: $ALL_KERNELS)
   --timeout S    seconds one guest may run (default 180)
-  --jobs N       guests booted at once (default: the number of CPUs, max 3)
+  --jobs N       guests booted at once (default: half the CPUs, at least 1,
+                 max 3)
+  --measure N[,K] no checks: measure N times the longest timer interrupt and
+                 timer callback with 300 O_ASYNC readers at 100 us, and K
+                 times (default N) the time to reap a process SIGKILLed
+                 during a burst of 2^20 with 200 readers
   --keep         keep the work directory (build logs, consoles, initramfs)
 EOF
 }
 
 kernels=()
 timeout_s=180
-jobs=$(nproc)
+# Each guest has two vCPUs, each a host thread: more guests than half the
+# CPUs would stall vCPUs for whole host time slices.
+jobs=$(($(nproc) / 2))
+[ "$jobs" -ge 1 ] || jobs=1
 keep=0
+measure=0,0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel)
@@ -58,6 +69,11 @@ while [ $# -gt 0 ]; do
 		jobs=$2
 		shift 2
 		;;
+	--measure)
+		[ $# -ge 2 ] || { echo "qemu-test: --measure needs a count" >&2; exit 2; }
+		measure=$2
+		shift 2
+		;;
 	--keep) keep=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "qemu-test: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -72,6 +88,11 @@ for k in "${kernels[@]}"; do
 done
 case "$timeout_s" in '' | *[!0-9]*) echo "qemu-test: bad --timeout" >&2; exit 2 ;; esac
 case "$jobs" in '' | *[!0-9]* | 0) echo "qemu-test: bad --jobs" >&2; exit 2 ;; esac
+case "$measure" in
+*[!0-9,]* | '' | ,* | *, | *,*,*) echo "qemu-test: bad --measure" >&2; exit 2 ;;
+*,*) ;;
+*) measure=$measure,$measure ;;
+esac
 [ "$jobs" -le 3 ] || jobs=3
 
 TOOL=qemu-test
@@ -96,12 +117,14 @@ make_work /tmp/qemu-test.XXXXXX
 
 # ---- user-space tools, static, once ----------------------------------------
 
-if ! build_tools STATIC=1 mypoll_check sigio_eventfd_epoll; then
+guest_tools="mypoll_check mypoll_stress sigio_eventfd_epoll"
+# shellcheck disable=SC2086 # a list of names
+if ! build_tools STATIC=1 $guest_tools; then
 	log "FAIL: building driver/tools statically failed"
 	exit 1
 fi
 tools=$work/src/tools
-for t in mypoll_check sigio_eventfd_epoll; do
+for t in $guest_tools; do
 	# ldd succeeds only on a dynamic executable.
 	if ldd "$tools/$t" >/dev/null 2>&1; then
 		log "FAIL: $t is not statically linked"
@@ -111,7 +134,7 @@ done
 
 # ---- kernels ------------------------------------------------------------------
 
-if ! "$KERNEL_TREES" >"$work/trees.out" 2>"$work/trees.log"; then
+if ! "$KERNEL_TREES" "${kernels[@]}" >"$work/trees.out" 2>"$work/trees.log"; then
 	tail -n 30 "$work/trees.log" >&2
 	log "FAIL: $KERNEL_TREES failed"
 	exit 1
@@ -185,27 +208,19 @@ build_one() {
 
 	mkdir -p "$d/root"
 	cp "$ko" "$d/root/mypoll.ko"
-	cp "$tools/mypoll_check" "$tools/sigio_eventfd_epoll" "$d/root/"
+	for t in $guest_tools; do
+		cp "$tools/$t" "$d/root/"
+	done
 	make_initramfs "$d/root" scripts/qemu/init "$d/initrd.gz"
 	touch "$d/ready"
 }
 
 boot_one() {
-	local k=$1 d=$work/$1 bench=0 rc=0 t0
+	local k=$1 bench=0
 
-	[ -f "$d/ready" ] || return 0
 	[ "$k" != "$BENCH_KERNEL" ] || bench=1
-	t0=$(date +%s)
-	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m 512 -smp 1 \
-		-nographic -no-reboot -monitor none \
-		-serial "file:$d/console.log" -serial "file:$d/results.log" \
-		-kernel "${vmlinuz[$k]}" -initrd "$d/initrd.gz" \
-		-append "console=ttyS0 panic=-1 quiet mpt.period=$LOAD_PERIOD_US mpt.bench=$bench" \
-		</dev/null >"$d/qemu.log" 2>&1 &
-	echo $! >"$d/timeout.pid"
-	wait $! || rc=$?
-	rm -f "$d/timeout.pid"
-	echo "$rc $(($(date +%s) - t0))" >"$d/boot"
+	boot_guest "$work/$k" "${vmlinuz[$k]}" "$timeout_s" 512 \
+		"mpt.period=$LOAD_PERIOD_US mpt.bench=$bench mpt.measure=$measure"
 }
 
 for k in "${kernels[@]}"; do
@@ -219,62 +234,10 @@ parallel boot_one
 
 # ---- report -----------------------------------------------------------------
 
-total_pass=0
-total_fail=0
-problems=()
+report_start
 for k in "${kernels[@]}"; do
-	d=$work/$k
-	pass=0
-	fail=0
-	ended=0
-	load_err=0
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		case "$line" in
-		PASS\ *)
-			echo "[$k] $line"
-			pass=$((pass + 1))
-			;;
-		FAIL\ *)
-			echo "[$k] $line"
-			fail=$((fail + 1))
-			case "$line" in
-			"FAIL module loads"*) load_err=1 ;;
-			esac
-			;;
-		BENCH\ *) echo "[$k] bench: ${line#BENCH }" ;;
-		START\ *) echo "[$k] kernel ${line#START }" ;;
-		END) ended=1 ;;
-		esac
-	done <"$d/results.log"
-
-	if [ -f "$d/ready" ] && [ "$ended" = 0 ]; then
-		read -r rc secs <"$d/boot" || { rc=?; secs=?; }
-		why=$(boot_why "$rc" "$secs")
-		echo "[$k] FAIL boot: no complete result from the guest ($why); console tail:"
-		console_tail "$d/console.log" "[$k]   "
-		fail=$((fail + 1))
-		problems+=("$k: missing result ($why)")
-	elif [ ! -f "$d/ready" ]; then
-		problems+=("$k: module or initramfs build failed")
-	fi
-	[ "$load_err" = 0 ] || problems+=("$k: module load error")
-	if [ "$fail" -gt 0 ] && [ "$ended" = 1 ] && [ "$load_err" = 0 ]; then
-		problems+=("$k: $fail check(s) failed")
-	fi
-	if [ -f "$d/boot" ]; then
-		read -r _ secs <"$d/boot"
-		echo "[$k] $pass passed, $fail failed (guest ran $secs s)"
-	else
-		echo "[$k] $pass passed, $fail failed"
-	fi
-	total_pass=$((total_pass + pass))
-	total_fail=$((total_fail + fail))
+	report_results "$k" "$work/$k"
 done
 
 echo "qemu-test: ${kernels[*]} in $(($(date +%s) - start)) s"
-for p in "${problems[@]}"; do
-	echo "qemu-test: FAIL $p"
-done
-echo "qemu-test: $total_pass passed, $total_fail failed"
-[ ${#problems[@]} -eq 0 ] && [ "$total_fail" -eq 0 ]
+report_end

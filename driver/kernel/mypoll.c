@@ -3,25 +3,40 @@
  * mypoll: an event device for asynchronous notification (poll, fasync/SIGIO).
  *
  * Each device generates events from a periodic hrtimer (TIMER), from write()
- * (MANUAL) and from the MYPOLL_IOC_BURST ioctl (BURST). Every open file is a
- * reader with its own ring of queue_len 64-byte records (struct mypoll_event,
- * see mypoll.h); each event is broadcast to every reader of the device. A
- * reader whose ring is full loses its oldest records and is told so by a
+ * (MANUAL) and from the MYPOLL_IOC_BURST ioctl (BURST), and keeps the last
+ * queue_len of them (64-byte struct mypoll_event, see mypoll.h) in one ring.
+ * Every open file is a reader with its own position in that ring, so each
+ * reader sees every event generated while it is open, and queuing an event
+ * costs the same however many readers there are. A reader more than
+ * queue_len events behind loses the oldest ones and is told so by a
  * MYPOLL_EV_OVERRUN record.
  *
- * Locking:
- *  - mypoll_device.lock (spinlock_t) guards the reader list, the sequence
- *    counter and every reader's ring and counters. The hrtimer callback takes
- *    it, and that callback runs in hard interrupt context on !PREEMPT_RT, so
- *    everybody takes it with spin_lock_irqsave(). On PREEMPT_RT the timer
- *    (HRTIMER_MODE_REL, not _HARD) runs in softirq thread context, where the
- *    sleeping spinlock_t is allowed.
+ * Readers are woken and signalled (SIGIO) from a work item, once for all the
+ * events queued since it last ran, so the work done in the timer's softirq
+ * and under the spinlock never grows with the number of readers, and the
+ * hard timer interrupt does none of it.
+ *
+ * Locking, outermost first (the fields each lock guards are marked in the
+ * structures below):
  *  - mypoll_device.period_mutex serialises changes of the timer period
- *    (module init, ioctl, sysfs); hrtimer_cancel() is called without the
- *    spinlock, because the callback takes it.
+ *    (module init, ioctl, sysfs); hrtimer_cancel() is called with no other
+ *    lock held, because the callback takes mypoll_device.lock.
+ *  - mypoll_device.clients_mutex serialises changes of the list of open
+ *    files (open, release). The notification work walks the list under
+ *    SRCU instead (mypoll_device.srcu), so that closing a file never waits
+ *    for a pass over thousands of readers; a released client is freed after
+ *    an SRCU grace period.
  *  - mypoll_client.read_mutex serialises read() calls on one file, which
  *    share the client's bounce buffer; copy_to_user() runs with the mutex
  *    held but never with the spinlock held.
+ *  - mypoll_device.lock (spinlock_t) guards the ring, the sequence counter
+ *    and every reader's position and counters. The timer is a soft hrtimer
+ *    (HRTIMER_MODE_REL_SOFT): its callback runs in softirq context (on
+ *    PREEMPT_RT in the softirq thread, where the sleeping spinlock_t is
+ *    allowed), never in the hard timer interrupt, so the lock is taken with
+ *    spin_lock_bh() and this module never disables interrupts. It is held
+ *    for one event (timer, write), at most MYPOLL_BURST_CHUNK events (burst)
+ *    or MYPOLL_BOUNCE_RECORDS records (read), nothing per reader.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,13 +54,16 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "mypoll.h"
 
@@ -68,7 +86,7 @@ MODULE_PARM_DESC(period_us,
 static unsigned int queue_len = 1024;
 module_param(queue_len, uint, 0444);
 MODULE_PARM_DESC(queue_len,
-		 "Records per reader, power of two <= 65536 (default 1024)");
+		 "Records kept per device, power of two <= 65536 (default 1024)");
 
 static unsigned int count = 1;
 module_param(count, uint, 0444);
@@ -79,30 +97,37 @@ struct mypoll_device {
 	struct miscdevice misc;
 	char name[24];
 
-	/* Guards everything below up to period_mutex, and all clients. */
-	spinlock_t lock;
-	struct list_head clients;	/* of mypoll_client.node */
-	u64 seq;			/* last seq = events generated */
-	unsigned int readers;		/* open files */
-
 	/* Guards changes of period_us and (re)starting or cancelling timer. */
 	struct mutex period_mutex;
-	u32 period_us;			/* set under period_mutex */
+	u32 period_us;			/* written under period_mutex */
 	struct hrtimer timer;
+
+	/* Serialises changes of clients and readers. */
+	struct mutex clients_mutex;
+	struct list_head clients;	/* of mypoll_client.node; SRCU readers */
+	unsigned int readers;		/* open files; read locklessly */
+	struct srcu_struct srcu;	/* protects walks of clients */
+
+	/* Wakes and signals every reader; queued after events are. */
+	struct work_struct notify_work;
+
+	/* Guards ring[] and seq, and the marked fields of every client. */
+	spinlock_t lock;
+	struct mypoll_event *ring;	/* queue_len records; seq s at s & mask */
+	u64 seq;			/* last seq = events generated */
 };
 
 struct mypoll_client {
 	struct mypoll_device *dev;
+	struct list_head node;		/* in dev->clients, dev->clients_mutex */
+	struct rcu_head rcu;		/* frees it after dev->srcu's readers */
 	struct fasync_struct *fasync;	/* own locking (fasync_helper) */
 	wait_queue_head_t wait;		/* own lock; read() and poll() */
 
 	/* All of the following up to read_mutex are guarded by dev->lock. */
-	struct list_head node;		/* in dev->clients */
-	struct mypoll_event *ring;	/* queue_len records */
-	unsigned int head;		/* free running: next slot to fill */
-	unsigned int tail;		/* free running: next slot to read */
+	u64 next;			/* seq of the next event to read */
 	u32 overrun_lost;		/* lost since the last OVERRUN record */
-	u64 overrun_seq;		/* seq of the last record lost */
+	u64 overrun_seq;		/* seq of the last event lost */
 	u64 overrun_ts;			/* when it was lost */
 	u64 lost;			/* total events lost to overrun */
 	u64 delivered;			/* event records copied to user space */
@@ -115,88 +140,115 @@ struct mypoll_client {
 static struct mypoll_device *mypoll_devs;
 static unsigned int mypoll_ndevs;
 
-static inline unsigned int mypoll_queued(const struct mypoll_client *client)
+/*
+ * Moves a reader that is more than queue_len events behind to the oldest
+ * event still in the ring, counting what it skipped as lost. The event seq
+ * L was lost when event L + queue_len overwrote it: for the last one lost
+ * that is the newest event. Caller holds dev->lock.
+ */
+static void mypoll_catch_up(struct mypoll_client *client)
 {
-	return client->head - client->tail;
+	struct mypoll_device *dev = client->dev;
+	u64 behind = dev->seq + 1 - client->next;
+	u64 drop;
+
+	if (behind <= queue_len)
+		return;
+	drop = behind - queue_len;
+	client->next += drop;
+	client->lost += drop;
+	client->overrun_lost = min_t(u64, (u64)client->overrun_lost + drop,
+				     U32_MAX);
+	client->overrun_seq = client->next - 1;
+	client->overrun_ts = dev->ring[dev->seq & (queue_len - 1)].ts_ns;
 }
 
-/* Caller holds dev->lock. */
-static void mypoll_push(struct mypoll_client *client,
-			const struct mypoll_event *ev)
+/* Records the reader can read now. Caller holds dev->lock. */
+static unsigned int mypoll_queued(struct mypoll_client *client)
 {
-	unsigned int mask = queue_len - 1;
-
-	if (mypoll_queued(client) == queue_len) {
-		client->overrun_seq = client->ring[client->tail & mask].seq;
-		client->overrun_ts = ev->ts_ns;
-		if (client->overrun_lost < U32_MAX)
-			client->overrun_lost++;
-		client->lost++;
-		client->tail++;
-	}
-	client->ring[client->head & mask] = *ev;
-	client->head++;
-	kill_fasync(&client->fasync, SIGIO, POLL_IN);
+	mypoll_catch_up(client);
+	return client->dev->seq + 1 - client->next;
 }
 
-/* Generates one event, queues it for every reader. Caller holds dev->lock. */
+/* Generates one event into the ring. Caller holds dev->lock. */
 static void mypoll_emit(struct mypoll_device *dev, u16 type,
 			const void *payload, size_t len)
 {
-	struct mypoll_client *client;
-	struct mypoll_event ev;
+	struct mypoll_event *ev = &dev->ring[++dev->seq & (queue_len - 1)];
 
-	memset(&ev, 0, sizeof(ev));
-	ev.seq = ++dev->seq;
-	ev.ts_ns = ktime_get_ns();
-	ev.type = type;
-	ev.len = min_t(size_t, len, MYPOLL_PAYLOAD_MAX);
-	memcpy(ev.payload, payload, ev.len);
-
-	list_for_each_entry(client, &dev->clients, node)
-		mypoll_push(client, &ev);
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = dev->seq;
+	ev->ts_ns = ktime_get_ns();
+	ev->type = type;
+	ev->len = min_t(size_t, len, MYPOLL_PAYLOAD_MAX);
+	memcpy(ev->payload, payload, ev->len);
 }
 
-/* Wakes every reader after events were queued. Caller holds dev->lock. */
-static void mypoll_wake_all(struct mypoll_device *dev)
+/*
+ * Readers learn about new events from notify_work, which runs in process
+ * context and covers everything queued before it starts: a second call
+ * while the work is still pending adds nothing, so a burst or a fast timer
+ * costs one wakeup and one SIGIO per reader per run, not per event.
+ */
+static void mypoll_notify(struct mypoll_device *dev)
 {
-	struct mypoll_client *client;
+	schedule_work(&dev->notify_work);
+}
 
-	list_for_each_entry(client, &dev->clients, node)
+static void mypoll_notify_fn(struct work_struct *work)
+{
+	struct mypoll_device *dev = container_of(work, struct mypoll_device,
+						 notify_work);
+	struct mypoll_client *client;
+	int idx;
+
+	idx = srcu_read_lock(&dev->srcu);
+	list_for_each_entry_srcu(client, &dev->clients, node,
+				 srcu_read_lock_held(&dev->srcu)) {
 		wake_up_interruptible_poll(&client->wait,
 					   EPOLLIN | EPOLLRDNORM);
+		kill_fasync(&client->fasync, SIGIO, POLL_IN);
+		/* Thousands of readers must not hog the CPU. */
+		cond_resched();
+	}
+	srcu_read_unlock(&dev->srcu, idx);
 }
 
 static void mypoll_event_one(struct mypoll_device *dev, u16 type,
 			     const void *payload, size_t len)
 {
-	unsigned long flags;
 
-	spin_lock_irqsave(&dev->lock, flags);
+	spin_lock_bh(&dev->lock);
 	mypoll_emit(dev, type, payload, len);
-	mypoll_wake_all(dev);
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_unlock_bh(&dev->lock);
+	mypoll_notify(dev);
 }
 
-static void mypoll_burst(struct mypoll_device *dev, u32 n)
+static int mypoll_burst(struct mypoll_device *dev, u32 n)
 {
 	char text[MYPOLL_PAYLOAD_MAX];
-	unsigned long flags;
 	u32 i = 0, end;
 	int len;
 
 	while (i < n) {
+		/*
+		 * Up to 2^20 events take a while: a killed caller must not
+		 * keep the rest of its burst going (or its exit waiting).
+		 */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		end = i + min(n - i, MYPOLL_BURST_CHUNK);
-		spin_lock_irqsave(&dev->lock, flags);
+		spin_lock_bh(&dev->lock);
 		for (; i < end; i++) {
 			len = scnprintf(text, sizeof(text), "burst %u/%u",
 					i + 1, n);
 			mypoll_emit(dev, MYPOLL_EV_BURST, text, len);
 		}
-		mypoll_wake_all(dev);
-		spin_unlock_irqrestore(&dev->lock, flags);
+		spin_unlock_bh(&dev->lock);
+		mypoll_notify(dev);
 		cond_resched();
 	}
+	return 0;
 }
 
 static ktime_t mypoll_us(u32 us)
@@ -231,7 +283,7 @@ static int mypoll_set_period(struct mypoll_device *dev, u32 us)
 	hrtimer_cancel(&dev->timer);
 	WRITE_ONCE(dev->period_us, us);
 	if (us)
-		hrtimer_start(&dev->timer, mypoll_us(us), HRTIMER_MODE_REL);
+		hrtimer_start(&dev->timer, mypoll_us(us), HRTIMER_MODE_REL_SOFT);
 	mutex_unlock(&dev->period_mutex);
 	return 0;
 }
@@ -243,60 +295,63 @@ static int mypoll_open(struct inode *inode, struct file *file)
 	struct mypoll_device *dev = container_of(file->private_data,
 						 struct mypoll_device, misc);
 	struct mypoll_client *client;
-	unsigned long flags;
 
-	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	/* Charged to the opener's memory cgroup: users can open many. */
+	client = kzalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return -ENOMEM;
-	client->ring = kvmalloc_array(queue_len, sizeof(*client->ring),
-				      GFP_KERNEL);
-	if (!client->ring) {
-		kfree(client);
-		return -ENOMEM;
-	}
 	client->dev = dev;
 	init_waitqueue_head(&client->wait);
 	mutex_init(&client->read_mutex);
 
-	spin_lock_irqsave(&dev->lock, flags);
-	list_add_tail(&client->node, &dev->clients);
-	dev->readers++;
-	spin_unlock_irqrestore(&dev->lock, flags);
+	mutex_lock(&dev->clients_mutex);
+	spin_lock_bh(&dev->lock);
+	client->next = dev->seq + 1;
+	spin_unlock_bh(&dev->lock);
+	list_add_tail_rcu(&client->node, &dev->clients);
+	WRITE_ONCE(dev->readers, dev->readers + 1);
+	mutex_unlock(&dev->clients_mutex);
 
 	file->private_data = client;
 	return stream_open(inode, file);
+}
+
+static void mypoll_client_free(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct mypoll_client, rcu));
 }
 
 static int mypoll_release(struct inode *inode, struct file *file)
 {
 	struct mypoll_client *client = file->private_data;
 	struct mypoll_device *dev = client->dev;
-	unsigned long flags;
 
 	/*
 	 * No fasync cleanup here: an entry only gets on client->fasync by
 	 * ->fasync() with FASYNC set, and __fput() calls ->fasync(-1, file, 0)
 	 * for such a file before ->release(), so the list is already empty.
+	 * A notify_work pass that already found the client may still wake its
+	 * (empty) wait queue and fasync list, so it is freed only after the
+	 * SRCU readers of the list are done.
 	 */
-	spin_lock_irqsave(&dev->lock, flags);
-	list_del(&client->node);
-	dev->readers--;
-	spin_unlock_irqrestore(&dev->lock, flags);
+	mutex_lock(&dev->clients_mutex);
+	list_del_rcu(&client->node);
+	WRITE_ONCE(dev->readers, dev->readers - 1);
+	mutex_unlock(&dev->clients_mutex);
 
 	mutex_destroy(&client->read_mutex);
-	kvfree(client->ring);
-	kfree(client);
+	call_srcu(&dev->srcu, &client->rcu, mypoll_client_free);
 	return 0;
 }
 
 static bool mypoll_ready(struct mypoll_client *client)
 {
-	unsigned long flags;
+	struct mypoll_device *dev = client->dev;
 	bool ready;
 
-	spin_lock_irqsave(&client->dev->lock, flags);
-	ready = mypoll_queued(client) || client->overrun_lost;
-	spin_unlock_irqrestore(&client->dev->lock, flags);
+	spin_lock_bh(&dev->lock);
+	ready = client->next <= dev->seq || client->overrun_lost;
+	spin_unlock_bh(&dev->lock);
 	return ready;
 }
 
@@ -312,9 +367,9 @@ static unsigned int mypoll_fetch(struct mypoll_client *client,
 	struct mypoll_event *out = client->bounce;
 	unsigned int mask = queue_len - 1;
 	unsigned int n = 0, k;
-	unsigned long flags;
 
-	spin_lock_irqsave(&dev->lock, flags);
+	spin_lock_bh(&dev->lock);
+	k = mypoll_queued(client);
 	if (client->overrun_lost && max) {
 		memset(out, 0, sizeof(*out));
 		out->seq = client->overrun_seq;
@@ -324,11 +379,11 @@ static unsigned int mypoll_fetch(struct mypoll_client *client,
 		client->overrun_lost = 0;
 		n = 1;
 	}
-	k = min(max - n, mypoll_queued(client));
+	k = min(max - n, k);
 	*events = k;
 	while (k--)
-		out[n++] = client->ring[client->tail++ & mask];
-	spin_unlock_irqrestore(&dev->lock, flags);
+		out[n++] = dev->ring[client->next++ & mask];
+	spin_unlock_bh(&dev->lock);
 	return n;
 }
 
@@ -339,9 +394,11 @@ static ssize_t mypoll_read(struct file *file, char __user *buf, size_t len,
 	struct mypoll_device *dev = client->dev;
 	size_t want = len / MYPOLL_RECORD_SIZE, done = 0;
 	unsigned int n, events;
-	unsigned long flags;
 	int err;
 
+	/* As evdev: a zero-length read asks for nothing and gets nothing. */
+	if (!len)
+		return 0;
 	if (len < MYPOLL_RECORD_SIZE)
 		return -EINVAL;
 
@@ -355,8 +412,17 @@ static ssize_t mypoll_read(struct file *file, char __user *buf, size_t len,
 				return err;
 		}
 
-		if (mutex_lock_interruptible(&client->read_mutex))
+		/*
+		 * Another read() of this file holds the mutex for as long as
+		 * its copy_to_user() takes (a page fault, say): a nonblocking
+		 * caller must not wait for that.
+		 */
+		if (file->f_flags & O_NONBLOCK) {
+			if (!mutex_trylock(&client->read_mutex))
+				return -EAGAIN;
+		} else if (mutex_lock_interruptible(&client->read_mutex)) {
 			return -ERESTARTSYS;
+		}
 		while (done < want) {
 			n = mypoll_fetch(client,
 					 min_t(size_t, want - done,
@@ -376,9 +442,9 @@ static ssize_t mypoll_read(struct file *file, char __user *buf, size_t len,
 					return -EFAULT;
 				return done * MYPOLL_RECORD_SIZE;
 			}
-			spin_lock_irqsave(&dev->lock, flags);
+			spin_lock_bh(&dev->lock);
 			client->delivered += events;
-			spin_unlock_irqrestore(&dev->lock, flags);
+			spin_unlock_bh(&dev->lock);
 			done += n;
 		}
 		mutex_unlock(&client->read_mutex);
@@ -389,6 +455,11 @@ static ssize_t mypoll_read(struct file *file, char __user *buf, size_t len,
 	}
 }
 
+/*
+ * One MANUAL event per call, of at most MYPOLL_PAYLOAD_MAX bytes; the
+ * return value says how many were taken, so a caller with more writes the
+ * rest as further events (as write(2) callers do with any short write).
+ */
 static ssize_t mypoll_write(struct file *file, const char __user *buf,
 			    size_t len, loff_t *ppos)
 {
@@ -401,7 +472,7 @@ static ssize_t mypoll_write(struct file *file, const char __user *buf,
 	if (copy_from_user(payload, buf, n))
 		return -EFAULT;
 	mypoll_event_one(client->dev, MYPOLL_EV_MANUAL, payload, n);
-	return len;
+	return n;
 }
 
 static __poll_t mypoll_poll(struct file *file, poll_table *wait)
@@ -429,7 +500,6 @@ static long mypoll_ioctl(struct file *file, unsigned int cmd,
 	struct mypoll_device *dev = client->dev;
 	void __user *argp = (void __user *)arg;
 	struct mypoll_stats st;
-	unsigned long flags;
 	u32 v;
 
 	switch (cmd) {
@@ -438,28 +508,33 @@ static long mypoll_ioctl(struct file *file, unsigned int cmd,
 		return copy_to_user(argp, &v, sizeof(v)) ? -EFAULT : 0;
 
 	case MYPOLL_IOC_SET_PERIOD:
+		/* Device-wide, like writing the sysfs file: needs write access. */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EPERM;
 		if (copy_from_user(&v, argp, sizeof(v)))
 			return -EFAULT;
 		return mypoll_set_period(dev, v);
 
 	case MYPOLL_IOC_BURST:
+		/* Events for every reader of the device, as write() makes. */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EPERM;
 		if (copy_from_user(&v, argp, sizeof(v)))
 			return -EFAULT;
 		if (v < 1 || v > MYPOLL_BURST_MAX)
 			return -EINVAL;
-		mypoll_burst(dev, v);
-		return 0;
+		return mypoll_burst(dev, v);
 
 	case MYPOLL_IOC_GET_STATS:
 		memset(&st, 0, sizeof(st));
-		spin_lock_irqsave(&dev->lock, flags);
+		spin_lock_bh(&dev->lock);
+		st.queued = mypoll_queued(client);
 		st.generated = dev->seq;
 		st.delivered = client->delivered;
 		st.lost = client->lost;
-		st.queued = mypoll_queued(client);
+		spin_unlock_bh(&dev->lock);
 		st.capacity = queue_len;
-		st.readers = dev->readers;
-		spin_unlock_irqrestore(&dev->lock, flags);
+		st.readers = READ_ONCE(dev->readers);
 		st.period_us = READ_ONCE(dev->period_us);
 		return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 	}
@@ -521,11 +596,57 @@ static void mypoll_timer_init(struct mypoll_device *dev)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 	hrtimer_setup(&dev->timer, mypoll_timer_fn, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_REL);
+		      HRTIMER_MODE_REL_SOFT);
 #else
-	hrtimer_init(&dev->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	hrtimer_init(&dev->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	dev->timer.function = mypoll_timer_fn;
 #endif
+}
+
+/* Everything of a device that can fail, before anyone can see it. */
+static int mypoll_dev_init(struct mypoll_device *dev, unsigned int i)
+{
+	int err;
+
+	dev->ring = kvmalloc_array(queue_len, sizeof(*dev->ring), GFP_KERNEL);
+	if (!dev->ring)
+		return -ENOMEM;
+	err = init_srcu_struct(&dev->srcu);
+	if (err) {
+		kvfree(dev->ring);
+		return err;
+	}
+	if (count == 1)
+		strscpy(dev->name, "mypoll", sizeof(dev->name));
+	else
+		snprintf(dev->name, sizeof(dev->name), "mypoll%u", i);
+	mutex_init(&dev->period_mutex);
+	mutex_init(&dev->clients_mutex);
+	INIT_LIST_HEAD(&dev->clients);
+	INIT_WORK(&dev->notify_work, mypoll_notify_fn);
+	spin_lock_init(&dev->lock);
+	mypoll_timer_init(dev);
+
+	dev->misc.minor = MISC_DYNAMIC_MINOR;
+	dev->misc.name = dev->name;
+	dev->misc.fops = &mypoll_fops;
+	dev->misc.groups = mypoll_groups;
+	dev->misc.mode = 0660;
+	return 0;
+}
+
+/* Undoes mypoll_dev_init() of a device that is not (or no longer) registered. */
+static void mypoll_dev_free(struct mypoll_device *dev)
+{
+	hrtimer_cancel(&dev->timer);
+	/* The last tick may have queued it. */
+	cancel_work_sync(&dev->notify_work);
+	/* Released clients still waiting to be freed. */
+	srcu_barrier(&dev->srcu);
+	cleanup_srcu_struct(&dev->srcu);
+	mutex_destroy(&dev->clients_mutex);
+	mutex_destroy(&dev->period_mutex);
+	kvfree(dev->ring);
 }
 
 static void mypoll_dev_destroy(struct mypoll_device *dev)
@@ -533,17 +654,16 @@ static void mypoll_dev_destroy(struct mypoll_device *dev)
 	/*
 	 * misc_deregister() removes the sysfs attribute and waits for running
 	 * store calls, and no file is open (fops.owner pins the module), so
-	 * nothing can start the timer again once it is cancelled.
+	 * nothing can start the timer or queue the work again once
+	 * mypoll_dev_free() has cancelled them.
 	 */
 	misc_deregister(&dev->misc);
-	hrtimer_cancel(&dev->timer);
-	mutex_destroy(&dev->period_mutex);
+	mypoll_dev_free(dev);
 }
 
 static int __init mypoll_init(void)
 {
-	struct mypoll_device *dev;
-	unsigned int i;
+	unsigned int i, ready = 0;
 	int err;
 
 	if (!is_power_of_2(queue_len) || queue_len > MYPOLL_QUEUE_MAX) {
@@ -564,41 +684,43 @@ static int __init mypoll_init(void)
 	mypoll_devs = kcalloc(count, sizeof(*mypoll_devs), GFP_KERNEL);
 	if (!mypoll_devs)
 		return -ENOMEM;
-
-	for (i = 0; i < count; i++) {
-		dev = &mypoll_devs[i];
-		if (count == 1)
-			strscpy(dev->name, "mypoll", sizeof(dev->name));
-		else
-			snprintf(dev->name, sizeof(dev->name), "mypoll%u", i);
-		spin_lock_init(&dev->lock);
-		INIT_LIST_HEAD(&dev->clients);
-		mutex_init(&dev->period_mutex);
-		mypoll_timer_init(dev);
-
-		dev->misc.minor = MISC_DYNAMIC_MINOR;
-		dev->misc.name = dev->name;
-		dev->misc.fops = &mypoll_fops;
-		dev->misc.groups = mypoll_groups;
-		dev->misc.mode = 0660;
-
-		err = misc_register(&dev->misc);
-		if (err) {
-			pr_err("%s: misc_register: %d\n", dev->name, err);
-			mutex_destroy(&dev->period_mutex);
-			goto unwind;
-		}
-		mypoll_ndevs++;
-		mypoll_set_period(dev, period_us);
+	for (; ready < count; ready++) {
+		err = mypoll_dev_init(&mypoll_devs[ready], ready);
+		if (err)
+			goto free;
+		mypoll_set_period(&mypoll_devs[ready], period_us);
 	}
 
+	/*
+	 * A registered device can be opened at once, and init must not fail
+	 * after that: a failed init frees the module and its devices whether
+	 * or not a file is open. So only the first registration may fail the
+	 * load; should a later one fail, the module keeps the devices it has,
+	 * as loop and nbd do with theirs.
+	 */
+	for (i = 0; i < count; i++) {
+		err = misc_register(&mypoll_devs[i].misc);
+		if (err) {
+			pr_err("%s: misc_register: %d\n",
+			       mypoll_devs[i].name, err);
+			if (!i)
+				goto free;
+			pr_warn("only %u of %u device(s) registered\n", i,
+				count);
+			break;
+		}
+		mypoll_ndevs++;
+	}
+	while (ready > mypoll_ndevs)
+		mypoll_dev_free(&mypoll_devs[--ready]);
+
 	pr_info("%u device(s), period_us=%u, queue_len=%u\n",
-		count, period_us, queue_len);
+		mypoll_ndevs, period_us, queue_len);
 	return 0;
 
-unwind:
-	while (mypoll_ndevs)
-		mypoll_dev_destroy(&mypoll_devs[--mypoll_ndevs]);
+free:
+	while (ready)
+		mypoll_dev_free(&mypoll_devs[--ready]);
 	kfree(mypoll_devs);
 	return err;
 }
@@ -614,5 +736,5 @@ module_init(mypoll_init);
 module_exit(mypoll_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("mypoll: event device with per-reader queues, poll, SIGIO");
+MODULE_DESCRIPTION("mypoll: event device with per-reader positions, poll, SIGIO");
 MODULE_AUTHOR("mypoll-bridge");

@@ -6,7 +6,11 @@
  * ioctl numbers; the Java mirror (driver/src/main/java) is checked against it.
  *
  * read() returns whole records only: a buffer of n >= 64 bytes receives
- * 64 * k bytes, 1 <= k <= n / 64. All fields are in host byte order.
+ * 64 * k bytes, 1 <= k <= n / 64; n == 0 returns 0, 1 <= n < 64 fails with
+ * EINVAL. write() of n > 0 bytes makes one MYPOLL_EV_MANUAL event of the
+ * first min(n, MYPOLL_PAYLOAD_MAX) bytes and returns that count. SIGIO and
+ * poll wakeups are coalesced: one may stand for many events, so a woken
+ * reader reads until EAGAIN. All fields are in host byte order.
  */
 #ifndef _UAPI_LINUX_MYPOLL_H
 #define _UAPI_LINUX_MYPOLL_H
@@ -51,12 +55,23 @@ struct mypoll_stats {
 	__u32 period_us;	/* timer period, 0 = off */
 };
 
-#define MYPOLL_IOC_MAGIC	0xB7
+/*
+ * Not taken in Documentation/userspace-api/ioctl/ioctl-number.rst (up to
+ * Linux 6.18); 0xB7, used before, belongs to remoteproc and nsfs.
+ */
+#define MYPOLL_IOC_MAGIC	0xE7
 
-/* Timer period in microseconds; 0 stops the timer. */
+/*
+ * Timer period in microseconds; 0 stops the timer. SET_PERIOD and BURST
+ * change the device for every reader, so they need a file opened for
+ * writing (EPERM otherwise).
+ */
 #define MYPOLL_IOC_GET_PERIOD	_IOR(MYPOLL_IOC_MAGIC, 1, __u32)
 #define MYPOLL_IOC_SET_PERIOD	_IOW(MYPOLL_IOC_MAGIC, 2, __u32)
-/* Generate that many MYPOLL_EV_BURST events now (at most MYPOLL_BURST_MAX). */
+/*
+ * Generate that many MYPOLL_EV_BURST events now (1..MYPOLL_BURST_MAX). A
+ * fatal signal ends it early.
+ */
 #define MYPOLL_IOC_BURST	_IOW(MYPOLL_IOC_MAGIC, 3, __u32)
 #define MYPOLL_IOC_GET_STATS	_IOR(MYPOLL_IOC_MAGIC, 4, struct mypoll_stats)
 

@@ -31,8 +31,10 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,7 +91,7 @@ static void restore_periods(void)
 	for (i = 0; i < ndevs; i++) {
 		if (!devs[i].period_saved)
 			continue;
-		fd = open(devs[i].path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		fd = open(devs[i].path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (!ioctl(fd, MYPOLL_IOC_SET_PERIOD, &devs[i].old_period))
@@ -99,19 +101,7 @@ static void restore_periods(void)
 }
 
 /* One line on stderr, the periods put back, exit status 2. */
-static _Noreturn void die(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	fprintf(stderr, "%s: %s\n", prog, msg);
-	restore_periods();
-	exit(2);
-}
+#define die(...)	mypoll_die(prog, restore_periods, __VA_ARGS__)
 
 static _Noreturn void gone(const struct dev *d)
 {
@@ -597,8 +587,8 @@ static bool check_handler(struct ctx *c)
 		fail(c, "handler fine, but %d of %u burst records read", n,
 		     HANDLER_BURST);
 	else
-		ok = pass(c, "%u handler run(s), all completed, eventfd counted %llu, %d records drained",
-			  done - base, (unsigned long long)v, n);
+		ok = pass(c, "%u handler run(s) for %u events (signals coalesce), all completed, eventfd counted %llu, %d records drained",
+			  done - base, HANDLER_BURST, (unsigned long long)v, n);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -764,15 +754,25 @@ static bool check_payload(struct ctx *c)
 	static const char short_msg[] = "hello mypoll";
 	struct mypoll_event rec[4];
 	char long_msg[64];
+	ssize_t r;
 	int fd, n, i;
 	bool ok = false;
 
 	for (i = 0; i < (int)sizeof(long_msg); i++)
 		long_msg[i] = (char)('A' + i % 26);
 	fd = dev_open(c, O_RDWR | O_NONBLOCK);
-	if (!dev_write(c, fd, short_msg, strlen(short_msg)) ||
-	    !dev_write(c, fd, long_msg, sizeof(long_msg)))
+	if (!dev_write(c, fd, short_msg, strlen(short_msg)))
 		goto out;
+	/* A write takes what fits in one record and says so. */
+	do {
+		r = write(fd, long_msg, sizeof(long_msg));
+	} while (r < 0 && errno == EINTR);
+	if (r != MYPOLL_PAYLOAD_MAX) {
+		fail(c, "write of %zu bytes returned %zd (%s), want %d",
+		     sizeof(long_msg), r, r < 0 ? strerror(errno) : "no error",
+		     MYPOLL_PAYLOAD_MAX);
+		goto out;
+	}
 	n = collect(c, fd, rec, 4, 2, WAIT_MS);
 	if (n < 0)
 		goto out;
@@ -804,7 +804,7 @@ static bool check_payload(struct ctx *c)
 		fail(c, "MANUAL record with lost=%u", rec[0].lost | rec[1].lost);
 		goto out;
 	}
-	ok = pass(c, "write returned n; 12 bytes kept whole, 64 bytes kept as the first 40");
+	ok = pass(c, "a write of 12 bytes returned 12 and was kept whole; of 64 bytes returned 40 and kept the first 40");
 out:
 	close(fd);
 	return ok;
@@ -837,6 +837,15 @@ static bool check_short_read(struct ctx *c)
 			goto out;
 		}
 	}
+	/* A zero-length read succeeds with 0, as on evdev. */
+	do {
+		r = read(fd, rec, 0);
+	} while (r < 0 && errno == EINTR);
+	if (r != 0) {
+		fail(c, "read of 0 bytes returned %zd (%s), want 0", r,
+		     r < 0 ? strerror(errno) : "no error");
+		goto out;
+	}
 	/* The refused reads must not have eaten the record. */
 	n = collect(c, fd, rec, 2, 1, WAIT_MS);
 	if (n < 0)
@@ -846,7 +855,7 @@ static bool check_short_read(struct ctx *c)
 		     n);
 		goto out;
 	}
-	ok = pass(c, "reads of 1, 32, 63 bytes: EINVAL; the queued record then read whole");
+	ok = pass(c, "reads of 1, 32, 63 bytes: EINVAL; of 0 bytes: 0; the queued record then read whole");
 out:
 	close(fd);
 	return ok;
@@ -1497,6 +1506,366 @@ out:
 	return ok;
 }
 
+/* ---- errors the ABI promises ------------------------------------------- */
+
+struct named_ioctl {
+	unsigned long req;
+	const char *name;
+};
+
+static const char *errname(int err)
+{
+	return err ? strerror(err) : "success";
+}
+
+/* ioctl() that must fail with @want; false with detail otherwise. */
+static bool ioctl_fails(struct ctx *c, int fd, unsigned long req, void *arg,
+			int want, const char *what)
+{
+	int err = dev_ioctl(c, fd, req, arg);
+
+	if (err != want)
+		return fail(c, "%s: %s, want %s", what, errname(err),
+			    strerror(want));
+	return true;
+}
+
+static bool check_period_range(struct ctx *c)
+{
+	static const uint32_t bad[] = { 1, 99 };
+	static const uint32_t good[] = { 100, 0 };
+	uint32_t v, got;
+	char what[48];
+	size_t i;
+	int fd, err;
+	bool ok = false;
+
+	fd = dev_open(c, O_RDWR | O_NONBLOCK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = bad[i];
+		snprintf(what, sizeof(what), "SET_PERIOD %u", v);
+		if (!ioctl_fails(c, fd, MYPOLL_IOC_SET_PERIOD, &v, EINVAL, what))
+			goto out;
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = good[i];
+		err = dev_ioctl(c, fd, MYPOLL_IOC_SET_PERIOD, &v);
+		if (!err)
+			err = dev_ioctl(c, fd, MYPOLL_IOC_GET_PERIOD, &got);
+		if (err) {
+			fail(c, "SET_PERIOD %u: %s", v, strerror(err));
+			goto out;
+		}
+		if (got != v) {
+			fail(c, "SET_PERIOD %u, then GET_PERIOD gave %u", v, got);
+			goto out;
+		}
+	}
+	ok = pass(c, "SET_PERIOD 1 and 99: EINVAL; 100 (the shortest) and 0 (off) set and read back");
+out:
+	v = 0;
+	dev_ioctl(c, fd, MYPOLL_IOC_SET_PERIOD, &v);
+	close(fd);
+	return ok;
+}
+
+static bool check_burst_range(struct ctx *c)
+{
+	static const uint32_t bad[] = { 0, MYPOLL_BURST_MAX + 1 };
+	struct mypoll_stats s0, s1;
+	uint32_t v;
+	char what[48];
+	size_t i;
+	int fd;
+	bool ok = false;
+
+	fd = dev_open(c, O_RDWR | O_NONBLOCK);
+	if (!get_stats(c, fd, &s0))
+		goto out;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = bad[i];
+		snprintf(what, sizeof(what), "BURST %u", v);
+		if (!ioctl_fails(c, fd, MYPOLL_IOC_BURST, &v, EINVAL, what))
+			goto out;
+	}
+	if (!get_stats(c, fd, &s1))
+		goto out;
+	if (s1.generated != s0.generated || s1.queued) {
+		fail(c, "refused bursts generated %llu event(s), %u queued",
+		     (unsigned long long)(s1.generated - s0.generated),
+		     s1.queued);
+		goto out;
+	}
+	ok = pass(c, "BURST 0 and %u: EINVAL, no event generated",
+		  MYPOLL_BURST_MAX + 1);
+out:
+	close(fd);
+	return ok;
+}
+
+static bool check_unknown_ioctl(struct ctx *c)
+{
+	static const struct named_ioctl bad[] = {
+		{ _IO(MYPOLL_IOC_MAGIC, 0), "_IO(magic, 0)" },
+		{ _IOR(MYPOLL_IOC_MAGIC, 5, __u32), "_IOR(magic, 5, u32)" },
+		{ _IOW(MYPOLL_IOC_MAGIC, 1, __u32),
+		  "GET_PERIOD's number as _IOW" },
+		{ _IOR(MYPOLL_IOC_MAGIC, 4, __u32),
+		  "GET_STATS's number with a u32" },
+		{ _IOR(MYPOLL_IOC_MAGIC ^ 1, 1, __u32), "another magic" },
+	};
+	struct mypoll_stats st;
+	size_t i;
+	int fd;
+	bool ok = false;
+
+	fd = dev_open(c, O_RDWR | O_NONBLOCK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		if (!ioctl_fails(c, fd, bad[i].req, &st, ENOTTY, bad[i].name))
+			goto out;
+	}
+	ok = pass(c, "%zu unknown commands (other numbers, directions, sizes, magic): ENOTTY",
+		  sizeof(bad) / sizeof(bad[0]));
+out:
+	close(fd);
+	return ok;
+}
+
+static bool check_efault(struct ctx *c)
+{
+	static const struct named_ioctl reqs[] = {
+		{ MYPOLL_IOC_GET_PERIOD, "GET_PERIOD" },
+		{ MYPOLL_IOC_SET_PERIOD, "SET_PERIOD" },
+		{ MYPOLL_IOC_BURST, "BURST" },
+		{ MYPOLL_IOC_GET_STATS, "GET_STATS" },
+	};
+	struct mypoll_stats s0, s1;
+	struct mypoll_event rec[2];
+	long page = sysconf(_SC_PAGESIZE);
+	void *bad;
+	ssize_t r;
+	size_t i;
+	int fd, n;
+	bool ok = false;
+
+	/* A mapping with no access: every copy from or to it faults. */
+	bad = mmap(NULL, (size_t)page, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bad == MAP_FAILED)
+		return fail(c, "mmap: %s", strerror(errno));
+	fd = dev_open(c, O_RDWR | O_NONBLOCK);
+	if (!get_stats(c, fd, &s0))
+		goto out;
+	r = write(fd, bad, 5);
+	if (r >= 0 || errno != EFAULT) {
+		fail(c, "write from an unmapped buffer: %zd (%s), want EFAULT",
+		     r, r < 0 ? strerror(errno) : "no error");
+		goto out;
+	}
+	if (!dev_write(c, fd, "efault", 6))
+		goto out;
+	if (wait_fd(fd, POLLIN, WAIT_MS) <= 0) {
+		fail(c, "not readable within %d ms of a write", WAIT_MS);
+		goto out;
+	}
+	r = read(fd, bad, MYPOLL_RECORD_SIZE);
+	if (r >= 0 || errno != EFAULT) {
+		fail(c, "read into an unmapped buffer: %zd (%s), want EFAULT",
+		     r, r < 0 ? strerror(errno) : "no error");
+		goto out;
+	}
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		if (!ioctl_fails(c, fd, reqs[i].req, bad, EFAULT, reqs[i].name))
+			goto out;
+	/* The record that could not be copied is gone, as documented. */
+	n = collect(c, fd, rec, 2, 0, 0);
+	if (n < 0)
+		goto out;
+	if (!get_stats(c, fd, &s1))
+		goto out;
+	if (n || s1.queued || s1.delivered != s0.delivered ||
+	    s1.generated != s0.generated + 1) {
+		fail(c, "after the faults: %d record(s) read, queued %u, delivered +%llu, generated +%llu; want 0, 0, +0, +1",
+		     n, s1.queued,
+		     (unsigned long long)(s1.delivered - s0.delivered),
+		     (unsigned long long)(s1.generated - s0.generated));
+		goto out;
+	}
+	ok = pass(c, "write, read and the 4 ioctls with an unmapped buffer: EFAULT; no event from the write, the record the read could not copy dropped");
+out:
+	close(fd);
+	munmap(bad, (size_t)page);
+	return ok;
+}
+
+static bool check_zero_write(struct ctx *c)
+{
+	struct mypoll_stats s0, s1;
+	ssize_t r;
+	int fd;
+	bool ok = false;
+
+	fd = dev_open(c, O_RDWR | O_NONBLOCK);
+	if (!get_stats(c, fd, &s0))
+		goto out;
+	do {
+		r = write(fd, "x", 0);
+	} while (r < 0 && errno == EINTR);
+	if (r != 0) {
+		fail(c, "write of 0 bytes returned %zd (%s), want 0", r,
+		     r < 0 ? strerror(errno) : "no error");
+		goto out;
+	}
+	if (!get_stats(c, fd, &s1))
+		goto out;
+	if (s1.generated != s0.generated || s1.queued) {
+		fail(c, "write of 0 bytes generated %llu event(s)",
+		     (unsigned long long)(s1.generated - s0.generated));
+		goto out;
+	}
+	ok = pass(c, "write of 0 bytes returned 0 and generated nothing");
+out:
+	close(fd);
+	return ok;
+}
+
+static bool check_read_only(struct ctx *c)
+{
+	struct mypoll_stats st;
+	uint32_t v = 5000, period;
+	ssize_t r;
+	int fd, err;
+	bool ok = false;
+
+	fd = dev_open(c, O_RDONLY | O_NONBLOCK);
+	if (!ioctl_fails(c, fd, MYPOLL_IOC_SET_PERIOD, &v, EPERM,
+			 "SET_PERIOD on a read-only file") ||
+	    !ioctl_fails(c, fd, MYPOLL_IOC_BURST, &v, EPERM,
+			 "BURST on a read-only file"))
+		goto out;
+	err = dev_ioctl(c, fd, MYPOLL_IOC_GET_PERIOD, &period);
+	if (err) {
+		fail(c, "GET_PERIOD on a read-only file: %s", strerror(err));
+		goto out;
+	}
+	if (period) {
+		fail(c, "the refused SET_PERIOD changed the period to %u",
+		     period);
+		goto out;
+	}
+	if (!get_stats(c, fd, &st))
+		goto out;
+	if (st.queued) {
+		fail(c, "the refused BURST queued %u event(s)", st.queued);
+		goto out;
+	}
+	r = write(fd, "ro", 2);
+	if (r >= 0 || errno != EBADF) {
+		fail(c, "write to a read-only file: %zd (%s), want EBADF", r,
+		     r < 0 ? strerror(errno) : "no error");
+		goto out;
+	}
+	ok = pass(c, "read-only file: SET_PERIOD and BURST EPERM, write EBADF; GET_PERIOD and GET_STATS work");
+out:
+	close(fd);
+	return ok;
+}
+
+/* Writes @text to the sysfs file @path; 0 or the errno value. */
+static int sysfs_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static bool sysfs_read(struct ctx *c, const char *path, uint32_t *v)
+{
+	char buf[32];
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(c, "open %s: %s", path, strerror(errno));
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return fail(c, "read %s: %s", path,
+			    r < 0 ? strerror(errno) : "empty");
+	buf[r] = 0;
+	if (sscanf(buf, "%u", v) != 1 || buf[r - 1] != '\n')
+		return fail(c, "%s holds '%s', want a number and a newline",
+			    path, buf);
+	return true;
+}
+
+static bool check_sysfs(struct ctx *c)
+{
+	static const char *const bad[] = { "1", "99", "abc", "-1", "\n" };
+	char path[96];
+	uint32_t v, got;
+	size_t i;
+	int fd, err;
+	bool ok = false;
+
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/period_us",
+		 major(c->dev->rdev), minor(c->dev->rdev));
+	fd = dev_open(c, O_RDWR | O_NONBLOCK);
+	if (!sysfs_read(c, path, &v))
+		goto out;
+	if (v) {
+		fail(c, "%s reads %u, but the checker set the period to 0",
+		     path, v);
+		goto out;
+	}
+	if (access(path, W_OK)) {
+		ok = pass(c, "%s reads the period; not writable by this user (%s), so only read",
+			  path, strerror(errno));
+		goto out;
+	}
+	err = sysfs_write(path, "5000\n");
+	if (!err)
+		err = dev_ioctl(c, fd, MYPOLL_IOC_GET_PERIOD, &got);
+	if (err || got != 5000 || !sysfs_read(c, path, &v) || v != 5000) {
+		if (!err)
+			fail(c, "wrote 5000 to %s, GET_PERIOD gives %u, the file %u",
+			     path, got, v);
+		else
+			fail(c, "writing 5000 to %s: %s", path, strerror(err));
+		goto out;
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = sysfs_write(path, bad[i]);
+		if (err != EINVAL) {
+			fail(c, "writing '%s' to %s: %s, want EINVAL", bad[i],
+			     path, errname(err));
+			goto out;
+		}
+	}
+	err = sysfs_write(path, "0");
+	if (!err)
+		err = dev_ioctl(c, fd, MYPOLL_IOC_GET_PERIOD, &got);
+	if (err || got) {
+		fail(c, "writing 0 to %s: %s, period %u", path, errname(err),
+		     got);
+		goto out;
+	}
+	ok = pass(c, "%s: reads the period, 5000 and 0 set it (GET_PERIOD agrees), '1', '99', 'abc', '-1', an empty line: EINVAL",
+		  path);
+out:
+	/* The other checks expect the timer off. */
+	v = 0;
+	dev_ioctl(c, fd, MYPOLL_IOC_SET_PERIOD, &v);
+	close(fd);
+	return ok;
+}
+
 /* ---- driver ------------------------------------------------------------- */
 
 static const struct check {
@@ -1519,6 +1888,13 @@ static const struct check {
 	{ "timer", check_timer, false },
 	{ "async-clear", check_async_clear, false },
 	{ "async-close", check_async_close, false },
+	{ "period-range", check_period_range, false },
+	{ "burst-range", check_burst_range, false },
+	{ "unknown-ioctl", check_unknown_ioctl, false },
+	{ "efault", check_efault, false },
+	{ "zero-write", check_zero_write, false },
+	{ "read-only", check_read_only, false },
+	{ "sysfs", check_sysfs, false },
 	{ "devices", check_devices, true },
 };
 
@@ -1611,7 +1987,8 @@ static void setup_device(struct dev *d)
 	uint32_t off = 0;
 	int fd, err, i;
 
-	fd = open(d->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/* Setting the period needs a file open for writing. */
+	fd = open(d->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		die("%s: %s", d->path, strerror(errno));
 	if (fstat(fd, &sb) < 0)

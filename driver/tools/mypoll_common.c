@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -12,6 +13,21 @@
 #include <unistd.h>
 
 #include "mypoll_common.h"
+
+void mypoll_die(const char *prog, void (*cleanup)(void), const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s\n", prog, msg);
+	if (cleanup)
+		cleanup();
+	exit(2);
+}
 
 uint64_t mypoll_now_ns(void)
 {

@@ -7,6 +7,7 @@
 #define MYPOLL_COMMON_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -18,6 +19,14 @@ _Static_assert(sizeof(struct mypoll_event) == MYPOLL_RECORD_SIZE,
 
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_USEC	1000ULL
+
+/*
+ * The end of a tool that cannot go on: "@prog: message" on stderr after what
+ * stdout holds, then @cleanup (unless NULL), then exit status 2.
+ */
+_Noreturn void mypoll_die(const char *prog, void (*cleanup)(void),
+			  const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* CLOCK_MONOTONIC in nanoseconds, the clock of mypoll_event.ts_ns. */
 uint64_t mypoll_now_ns(void);

@@ -436,7 +436,8 @@ static uint32_t open_source(const struct opts *o)
 			die("%s: %s", src_name, strerror(errno));
 	} else {
 		src_name = o->path;
-		src_fd = open(o->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		/* Read-write: setting the period and bursts need it. */
+		src_fd = open(o->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (src_fd < 0)
 			die("%s: %s", o->path, strerror(errno));
 		err = mypoll_probe(src_fd, &st);

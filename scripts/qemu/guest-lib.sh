@@ -149,16 +149,106 @@ run_checker() {
 	fi
 }
 
+# What check_kernel_log fails on: warnings, oopses and the reports of the
+# kernel's debug options (lockdep, KASAN, KCSAN, DEBUG_ATOMIC_SLEEP,
+# DEBUG_OBJECTS, kmemleak), and a timer interrupt that ran too long.
+KERNEL_LOG_BAD='WARNING|BUG|Oops|Call Trace|general protection|refcount_t'
+KERNEL_LOG_BAD="$KERNEL_LOG_BAD|hrtimer: interrupt took|possible circular locking"
+KERNEL_LOG_BAD="$KERNEL_LOG_BAD|possible recursive locking|inconsistent lock state"
+KERNEL_LOG_BAD="$KERNEL_LOG_BAD|Invalid wait context|data-race|KASAN|ODEBUG"
+KERNEL_LOG_BAD="$KERNEL_LOG_BAD|sleeping function called from invalid context"
+KERNEL_LOG_BAD="$KERNEL_LOG_BAD|suspicious RCU usage|suspected memory leak"
+
 # A FAIL line per warning the kernel logged since guest_start, or one PASS.
 check_kernel_log() {
-	dmesg | tail -n +$((dmesg_base + 1)) |
-		grep -E 'WARNING|BUG|Oops|Call Trace|general protection|refcount_t' \
+	dmesg | tail -n +$((dmesg_base + 1)) | grep -E "$KERNEL_LOG_BAD" \
 		>/tmp/dmesg.bad
 	if [ -s /tmp/dmesg.bad ]; then
 		while IFS= read -r line; do
 			say "FAIL kernel log: $line"
 		done </tmp/dmesg.bad
 	else
-		say "PASS kernel log: no WARNING, BUG, Oops or Call Trace"
+		say "PASS kernel log: no WARNING, BUG, Oops, Call Trace, debug report or long timer interrupt"
+	fi
+}
+
+# irq_trace_start: records every run of the timer interrupt handler
+# (hrtimer_interrupt) and of the module's timer callback (mypoll_timer_fn,
+# so the module must be loaded) with the function_graph tracer. Non-zero
+# when the kernel cannot trace them.
+irq_trace_start() {
+	tr=/sys/kernel/tracing
+	[ -e $tr/current_tracer ] || mount -t tracefs tracefs $tr 2>/dev/null
+	[ -e $tr/current_tracer ] || return 1
+	echo 0 >$tr/tracing_on
+	echo nop >$tr/current_tracer
+	[ -e $tr/set_ftrace_filter ] || return 1
+	echo hrtimer_interrupt 2>/dev/null >$tr/set_ftrace_filter || return 1
+	echo mypoll_timer_fn 2>/dev/null >>$tr/set_ftrace_filter || return 1
+	echo funcgraph-tail >$tr/trace_options
+	echo 8192 >$tr/buffer_size_kb
+	echo function_graph >$tr/current_tracer || return 1
+	: >$tr/trace
+	echo 1 >$tr/tracing_on
+}
+
+# irq_trace_stop: stops the tracer and prints, for hrtimer_interrupt and then
+# mypoll_timer_fn, the runs recorded and their median, 99th percentile and
+# longest duration in microseconds: "N P50 P99 MAX N P50 P99 MAX".
+irq_trace_stop() {
+	tr=/sys/kernel/tracing
+	echo 0 >$tr/tracing_on
+	awk '{
+		f = /hrtimer_interrupt/ ? 1 : /mypoll_timer_fn/ ? 2 : 0
+		if (!f)
+			next
+		for (i = 1; i < NF; i++)
+			if ($(i + 1) == "us" && $i ~ /^[0-9.]+$/)
+				print f, $i
+	}' $tr/trace >/tmp/irq.durations
+	echo nop >$tr/current_tracer
+	: >$tr/set_ftrace_filter
+	for f in 1 2; do
+		awk -v f=$f '$1 == f { print $2 }' /tmp/irq.durations |
+			sort -n >/tmp/irq.sorted
+		awk '{ d[NR] = $1 } END {
+			if (!NR) { printf "0 0 0 0 "; exit }
+			p99 = int(NR * 0.99); if (p99 < NR * 0.99) p99++
+			printf "%d %.1f %.1f %.1f ", NR, d[int((NR + 1) / 2)],
+				d[p99], d[NR]
+		}' /tmp/irq.sorted
+	done
+	echo
+}
+
+# kmemleak_check: with CONFIG_DEBUG_KMEMLEAK, scans for leaks (objects must
+# be unreferenced for 5 s before they count) and says PASS, or FAIL with
+# the first lines of each report. kmemleak_clear forgets what was
+# suspected before, so that only what comes after counts.
+kmemleak_file=/sys/kernel/debug/kmemleak
+kmemleak_clear() {
+	[ -e $kmemleak_file ] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	[ -e $kmemleak_file ] || return 0
+	echo scan >$kmemleak_file
+	echo clear >$kmemleak_file
+}
+
+kmemleak_check() {
+	if [ ! -e $kmemleak_file ]; then
+		say "FAIL kmemleak: $kmemleak_file is missing"
+		return
+	fi
+	sleep 6
+	echo scan >$kmemleak_file
+	echo scan >$kmemleak_file
+	cat $kmemleak_file >/tmp/kmemleak.out
+	if [ -s /tmp/kmemleak.out ]; then
+		grep -E 'unreferenced object|\[<' /tmp/kmemleak.out | head -n 20 |
+			while IFS= read -r line; do
+				say "FAIL kmemleak: $line"
+			done
+	else
+		say "PASS kmemleak: no leak suspected after the module was unloaded"
 	fi
 }

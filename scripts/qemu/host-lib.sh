@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Host-side helpers of scripts/qemu-test.sh and scripts/qemu-e2e.sh, sourced
-# by both after they set TOOL (the prefix of their messages) and keep (1:
-# the work directory stays for a look afterwards).
+# Host-side helpers of scripts/qemu-test.sh, scripts/qemu-debug-test.sh and
+# scripts/qemu-e2e.sh, sourced by them after they set TOOL (the prefix of
+# their messages) and keep (1: the work directory stays for a look
+# afterwards).
 
 log() {
 	echo "$TOOL: $*" >&2
@@ -107,4 +108,99 @@ boot_why() {
 console_tail() {
 	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' "$1" 2>/dev/null |
 		tr -d '\r' | grep -v '^[[:space:]]*$' | tail -n 25 | sed "s/^/$2/"
+}
+
+# boot_guest DIR KERNEL TIMEOUT MEMORY_MB APPEND: boots KERNEL with
+# DIR/initrd.gz (made by make_initramfs; nothing happens unless DIR/ready
+# exists) under TCG with two vCPUs on two host threads, so that the guest's
+# CPUs really run in parallel, for at most TIMEOUT seconds. The guest's
+# console goes to DIR/console.log, its second serial port (the results) to
+# DIR/results.log; "STATUS SECONDS" of timeout(1) go to DIR/boot. APPEND is
+# added to the kernel command line.
+boot_guest() {
+	local d=$1 rc=0 t0
+
+	[ -f "$d/ready" ] || return 0
+	t0=$(date +%s)
+	timeout -k 5 "$3" qemu-system-x86_64 -accel tcg,thread=multi \
+		-m "$4" -smp 2 -nographic -no-reboot -monitor none \
+		-serial "file:$d/console.log" -serial "file:$d/results.log" \
+		-kernel "$2" -initrd "$d/initrd.gz" \
+		-append "console=ttyS0 panic=-1 quiet $5" \
+		</dev/null >"$d/qemu.log" 2>&1 &
+	echo $! >"$d/timeout.pid"
+	wait $! || rc=$?
+	rm -f "$d/timeout.pid"
+	echo "$rc $(($(date +%s) - t0))" >"$d/boot"
+}
+
+# report_start, then report_results NAME DIR for each guest, then
+# report_end: prints the results a guest wrote to DIR/results.log as
+# "[NAME] PASS|FAIL name: detail" ("[NAME] bench: ..." for its figures,
+# "[NAME] note: ..." for what it could not check), a FAIL for a guest that
+# did not finish (with the end of its console), "[NAME] N passed, N failed"
+# per guest, and at the end the problems and "TOOL: N passed, N failed".
+# report_end's status is 0 only when every guest passed everything.
+report_start() {
+	total_pass=0
+	total_fail=0
+	problems=()
+}
+
+report_results() {
+	local k=$1 d=$2 pass=0 fail=0 ended=0 load_err=0 line rc secs why
+
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		PASS\ *)
+			echo "[$k] $line"
+			pass=$((pass + 1))
+			;;
+		FAIL\ *)
+			echo "[$k] $line"
+			fail=$((fail + 1))
+			case "$line" in
+			"FAIL module loads"*) load_err=1 ;;
+			esac
+			;;
+		BENCH\ *) echo "[$k] bench: ${line#BENCH }" ;;
+		NOTE\ *) echo "[$k] note: ${line#NOTE }" ;;
+		START\ *) echo "[$k] kernel ${line#START }" ;;
+		END) ended=1 ;;
+		esac
+	done <"$d/results.log"
+
+	if [ -f "$d/ready" ] && [ "$ended" = 0 ]; then
+		read -r rc secs <"$d/boot" || { rc='?'; secs='?'; }
+		why=$(boot_why "$rc" "$secs")
+		echo "[$k] FAIL boot: no complete result from the guest ($why); console tail:"
+		console_tail "$d/console.log" "[$k]   "
+		fail=$((fail + 1))
+		problems+=("$k: missing result ($why)")
+	elif [ ! -f "$d/ready" ]; then
+		problems+=("$k: module or initramfs build failed")
+	fi
+	[ "$load_err" = 0 ] || problems+=("$k: module load error")
+	if [ "$fail" -gt 0 ] && [ "$ended" = 1 ] && [ "$load_err" = 0 ]; then
+		problems+=("$k: $fail check(s) failed")
+	fi
+	if [ -f "$d/boot" ]; then
+		read -r _ secs <"$d/boot"
+		echo "[$k] $pass passed, $fail failed (guest ran $secs s)"
+	else
+		echo "[$k] $pass passed, $fail failed"
+	fi
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+}
+
+report_end() {
+	local p
+
+	for p in "${problems[@]}"; do
+		echo "$TOOL: FAIL $p"
+	done
+	echo "$TOOL: $total_pass passed, $total_fail failed"
+	[ ${#problems[@]} -eq 0 ] && [ "$total_fail" -eq 0 ]
 }

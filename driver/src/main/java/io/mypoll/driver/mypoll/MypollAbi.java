@@ -30,7 +30,7 @@ public final class MypollAbi {
     public static final int OFFSET_READERS = 32;
     public static final int OFFSET_PERIOD_US = 36;
 
-    public static final int IOC_MAGIC = 0xB7;
+    public static final int IOC_MAGIC = 0xE7;
     public static final long IOC_GET_PERIOD = ior(1, 4);
     public static final long IOC_SET_PERIOD = iow(2, 4);
     public static final long IOC_BURST = iow(3, 4);
