@@ -151,9 +151,9 @@ run_checker() {
 
 # What check_kernel_log fails on: warnings, oopses and the reports of the
 # kernel's debug options (lockdep, KASAN, KCSAN, DEBUG_ATOMIC_SLEEP,
-# DEBUG_OBJECTS, kmemleak), and a timer interrupt that ran too long.
+# DEBUG_OBJECTS, kmemleak).
 KERNEL_LOG_BAD='WARNING|BUG|Oops|Call Trace|general protection|refcount_t'
-KERNEL_LOG_BAD="$KERNEL_LOG_BAD|hrtimer: interrupt took|possible circular locking"
+KERNEL_LOG_BAD="$KERNEL_LOG_BAD|possible circular locking"
 KERNEL_LOG_BAD="$KERNEL_LOG_BAD|possible recursive locking|inconsistent lock state"
 KERNEL_LOG_BAD="$KERNEL_LOG_BAD|Invalid wait context|data-race|KASAN|ODEBUG"
 KERNEL_LOG_BAD="$KERNEL_LOG_BAD|sleeping function called from invalid context"
@@ -168,8 +168,14 @@ check_kernel_log() {
 			say "FAIL kernel log: $line"
 		done </tmp/dmesg.bad
 	else
-		say "PASS kernel log: no WARNING, BUG, Oops, Call Trace, debug report or long timer interrupt"
+		say "PASS kernel log: no WARNING, BUG, Oops, Call Trace or debug report"
 	fi
+	# Under TCG a host that deschedules a vCPU thread makes any timer
+	# interrupt look long (10 ms once on 6.1-RT, on a quiet host): shown, not
+	# failed. The module's own time in the timer is checked by stress/irq-time.
+	dmesg | tail -n +$((dmesg_base + 1)) | grep 'hrtimer: interrupt took' | while IFS= read -r line; do
+		say "NOTE kernel log: $line"
+	done
 }
 
 # irq_trace_start: records every run of the timer interrupt handler
