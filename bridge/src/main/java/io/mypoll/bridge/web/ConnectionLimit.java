@@ -36,12 +36,4 @@ final class ConnectionLimit implements Handler<HttpConnection> {
         open++;
         connection.closeHandler(v -> open--);
     }
-
-    int open() {
-        return open;
-    }
-
-    long refused() {
-        return refused;
-    }
 }

@@ -37,7 +37,6 @@ public final class HttpVerticle extends VerticleBase {
     private final BridgeConfig config;
     private final StatusCache status = new StatusCache();
     private SockJsEndpoint sockJs;
-    private ConnectionLimit connections;
     private HttpServer server;
 
     public HttpVerticle(BridgeConfig config) {
@@ -58,8 +57,7 @@ public final class HttpVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
         vertx.setPeriodic(config.statusIntervalMs(), id -> publishSocketStatus());
 
-        connections = new ConnectionLimit(http.maxConnections());
-        server = vertx.createHttpServer(options).connectionHandler(connections);
+        server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimit(http.maxConnections()));
         String scheme = http.tls() == null ? "http" : "https";
         return server.requestHandler(router)
                 .listen(http.port(), http.host())
@@ -133,10 +131,5 @@ public final class HttpVerticle extends VerticleBase {
     /** Messages dropped for slow SockJS sockets so far. */
     long dropped() {
         return sockJs.dropped();
-    }
-
-    /** Open HTTP connections, and connections refused at the limit. */
-    int openConnections() {
-        return connections.open();
     }
 }

@@ -1,5 +1,7 @@
 package io.mypoll.driver.mypoll;
 
+import io.mypoll.driver.linux.IoctlNumbers;
+
 /**
  * The Java mirror of {@code driver/kernel/mypoll.h}: record layout, event
  * types and ioctl numbers. A test compiles a C program against the header and
@@ -31,25 +33,9 @@ public final class MypollAbi {
     public static final int OFFSET_PERIOD_US = 36;
 
     public static final int IOC_MAGIC = 0xE7;
-    public static final long IOC_GET_PERIOD = ior(1, 4);
-    public static final long IOC_SET_PERIOD = iow(2, 4);
-    public static final long IOC_BURST = iow(3, 4);
-    public static final long IOC_GET_STATS = ior(4, STATS_SIZE);
+    public static final long IOC_GET_PERIOD = IoctlNumbers.ior(IOC_MAGIC, 1, 4);
+    public static final long IOC_SET_PERIOD = IoctlNumbers.iow(IOC_MAGIC, 2, 4);
+    public static final long IOC_BURST = IoctlNumbers.iow(IOC_MAGIC, 3, 4);
+    public static final long IOC_GET_STATS = IoctlNumbers.ior(IOC_MAGIC, 4, STATS_SIZE);
     public static final int BURST_MAX = 1 << 20;
-
-    // asm-generic/ioctl.h: dir in bits 30-31, size in 16-29, type in 8-15, nr in 0-7
-    private static final int IOC_WRITE = 1;
-    private static final int IOC_READ = 2;
-
-    private static long ioc(int dir, int nr, int size) {
-        return ((long) dir << 30) | ((long) size << 16) | ((long) IOC_MAGIC << 8) | nr;
-    }
-
-    private static long ior(int nr, int size) {
-        return ioc(IOC_READ, nr, size);
-    }
-
-    private static long iow(int nr, int size) {
-        return ioc(IOC_WRITE, nr, size);
-    }
 }
