@@ -6,6 +6,7 @@ import io.mypoll.bridge.contract.Defaults;
 import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.evdev.EvdevDevice;
+import io.mypoll.driver.evdev.InputCodes;
 import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.mypoll.driver.mypoll.MypollDevice;
 import io.mypoll.driver.rtc.RtcDevice;
@@ -42,7 +43,7 @@ public final class DeviceOpener {
         try {
             return switch (type) {
                 case DeviceConfig.MYPOLL -> mypoll(config);
-                case DeviceConfig.EVDEV -> EvdevDevice.open(config.id(), evdevPath(config), config.grab());
+                case DeviceConfig.EVDEV -> evdev(config);
                 case DeviceConfig.RTC -> RtcDevice.open(config.id(), config.path(),
                         DeviceConfig.PERIODIC.equals(config.mode()) ? RtcDevice.Mode.PERIODIC : RtcDevice.Mode.UPDATE,
                         config.hz());
@@ -65,6 +66,13 @@ public final class DeviceOpener {
             }
         }
         return mypoll;
+    }
+
+    private static Device evdev(DeviceConfig config) throws IOException {
+        // The kernel's code names are read now rather than at the first frame: that takes a
+        // while on a slow CPU, and a keyboard's kernel buffer holds only 64 events meanwhile.
+        InputCodes.builtIn();
+        return EvdevDevice.open(config.id(), evdevPath(config), config.grab());
     }
 
     /** The configured path, or the node of the input device with the configured name. */

@@ -146,8 +146,7 @@ public final class DeviceVerticle extends VerticleBase {
 
     /** On the context: the loop reported the device gone; a real device is waited for. */
     private void onClosed(ServedDevice target, String reason) {
-        target.open = false;
-        target.closedReason = reason;
+        target.closed(reason);
         target.device.close();
         boolean waited = target.config.comesBack();
         LOG.log(System.Logger.Level.WARNING, "device {0} closed: {1}{2}", target.id(), reason,

@@ -5,6 +5,7 @@ import io.mypoll.bridge.contract.ReplyCodes;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.mypoll.MypollControl;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -23,6 +24,8 @@ final class ServedDevice {
     String closedReason;
     /** Times the device came back and was opened again. */
     int reopens;
+    /** When {@code open} last changed (or the device was first opened or waited for). */
+    Instant since = Instant.now();
 
     ServedDevice(DeviceConfig config, Device device) {
         this.config = config;
@@ -48,7 +51,15 @@ final class ServedDevice {
         open = true;
         closedReason = null;
         reopens++;
+        since = Instant.now();
         counters.restart();
+    }
+
+    /** The device went away; its last reader stays until it is back. */
+    void closed(String reason) {
+        open = false;
+        closedReason = reason;
+        since = Instant.now();
     }
 
     /** A 503 failure when the device has gone. */
@@ -81,6 +92,7 @@ final class ServedDevice {
                 .put("open", open)
                 .put("closedReason", closedReason)
                 .put("reopens", reopens)
+                .put("since", since.toString())
                 .put("triggers", device != null ? device instanceof MypollControl
                         : config.type().equals(DeviceConfig.MYPOLL));
     }

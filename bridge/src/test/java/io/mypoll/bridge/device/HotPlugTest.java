@@ -1,6 +1,7 @@
 package io.mypoll.bridge.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -116,11 +118,16 @@ class HotPlugTest {
         LibC.close(far);
         far = -1;
         await(vertx, d -> !d.getBoolean("open"), 5_000);
-        assertEquals("end of file", device(vertx).getString("closedReason"));
+        JsonObject closed = device(vertx);
+        assertEquals("end of file", closed.getString("closedReason"));
 
+        Instant back = Instant.now();
         Files.createFile(node);
         long ms = await(vertx, d -> d.getBoolean("open"), 1_000);
-        assertEquals(1, device(vertx).getInteger("reopens"), "reopened once, after " + ms + " ms");
+        JsonObject reopened = device(vertx);
+        assertEquals(1, reopened.getInteger("reopens"), "reopened once, after " + ms + " ms");
+        assertFalse(Instant.parse(reopened.getString("since")).isBefore(back), "since: when it was opened again");
+        assertTrue(Instant.parse(closed.getString("since")).isBefore(back), "since: when it was closed");
         press();
         JsonObject again = events.poll(5, TimeUnit.SECONDS);
         assertEquals(1, again.getLong("seq"), "a new reader counts from 1");

@@ -1,5 +1,7 @@
 package io.mypoll.testkit.bench;
 
+import static io.mypoll.testkit.bench.LatencyConsumer.us;
+
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.device.DeviceVerticle;
 import io.mypoll.driver.Device;
@@ -114,9 +116,5 @@ public final class DeviceBenchmark {
         } finally {
             vertx.close().await();
         }
-    }
-
-    private static double us(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
     }
 }

@@ -20,6 +20,7 @@ final class LatencyConsumer extends VerticleBase {
     private long received;
     private long gaps;
     private long lost;
+    private long overruns;
     private long lastSeq;
     private long lastReceivedNs;
     private boolean recording;
@@ -37,7 +38,11 @@ final class LatencyConsumer extends VerticleBase {
         }
         lastSeq = seq;
         if ("overrun".equals(event.getString("type"))) {
-            lost += event.getLong("lost");
+            overruns++;
+            // An input device's overrun does not say how many it lost ("lost": null).
+            if (event.getLong("lost") != null) {
+                lost += event.getLong("lost");
+            }
         }
         received++;
         lastReceivedNs = now;
@@ -59,6 +64,10 @@ final class LatencyConsumer extends VerticleBase {
         return gaps;
     }
 
+    synchronized long overruns() {
+        return overruns;
+    }
+
     synchronized long lost() {
         return lost;
     }
@@ -69,6 +78,11 @@ final class LatencyConsumer extends VerticleBase {
 
     synchronized Histogram toConsumer() {
         return toConsumerNs.copy();
+    }
+
+    /** A percentile of a histogram of nanoseconds, in microseconds; NaN when it is empty. */
+    static double us(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
     synchronized Histogram toRead() {
