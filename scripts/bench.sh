@@ -2,9 +2,16 @@
 # Benchmarks the bridge beside the C reference measured in the same run, and
 # prints tables:
 #   - local: the emulated device in both notify modes, consumer in the same JVM;
-#   - cluster: two nodes on loopback, device node -> consumer on the other node.
+#   - cluster: two nodes on loopback, device node -> consumer on the other node;
+#   - web: the bridge's WebSocket (SockJS event-bus bridge) beside websocketd
+#     streaming the C reader, to one client and to 10 and 100 clients.
 #   scripts/bench.sh [--local | --cluster] [RATE_HZ SECONDS BURST BURSTS]
-#   (defaults: both parts; 2000 20 65536 20)
+#   (defaults: local and cluster; 2000 20 65536 20)
+#   scripts/bench.sh --web [SECONDS BURST BURSTS]
+#   (defaults: 10 16384 10; SECONDS is each paced run's measured window)
+#   --web reads MYPOLL_BENCH_BATCH_ADDRESS (the bridge's address for batched
+#   events; default mypoll.events.batched, empty leaves the batched rows out)
+#   and BRIDGE_JAVA_OPTS (the bridge JVM's options; default conf/jvm.options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,23 +19,40 @@ parts=(local cluster)
 case "${1:-}" in
 --local) parts=(local); shift ;;
 --cluster) parts=(cluster); shift ;;
+--web) parts=(web); shift ;;
 -h | --help)
-	sed -n '2,7s/^# \{0,1\}//p' "$0"
+	sed -n '2,15s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
 -*)
-	echo "bench.sh: unknown option $1 (expected --local or --cluster)" >&2
+	echo "bench.sh: unknown option $1 (expected --local, --cluster or --web)" >&2
 	exit 2
 	;;
 esac
+if [ "${parts[*]}" = web ]; then
+	expected="SECONDS BURST BURSTS"
+	max_args=3
+else
+	expected="RATE_HZ SECONDS BURST BURSTS"
+	max_args=4
+fi
+if [ $# -gt $max_args ]; then
+	echo "bench.sh: too many arguments (arguments: $expected)" >&2
+	exit 2
+fi
 for arg in "$@"; do
-	if ! [[ "$arg" =~ ^[0-9]+$ ]]; then
-		echo "bench.sh: '$arg' is not a whole number (arguments: RATE_HZ SECONDS BURST BURSTS)" >&2
+	if ! [[ "$arg" =~ ^[0-9]+$ ]] || [ "$arg" -eq 0 ]; then
+		echo "bench.sh: '$arg' is not a whole number above 0 (arguments: $expected)" >&2
 		exit 2
 	fi
 done
 
-MYPOLL_BROWSER=0 scripts/prerequisites.sh
+if [ "${parts[*]}" = web ]; then
+	# websocketd, the peer reference, is only needed here.
+	MYPOLL_BROWSER=0 MYPOLL_WEBSOCKETD=1 scripts/prerequisites.sh
+else
+	MYPOLL_BROWSER=0 scripts/prerequisites.sh
+fi
 make -s -C driver/tools
 mvn -B -q -ntp -Dstyle.color=never package -DskipTests
 # The benchmarks are in the testkit jar, with the driver and bridge classes.
@@ -41,9 +65,20 @@ for part in "${parts[@]}"; do
 	echo "== $part =="
 	if [ "$part" = local ]; then
 		java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.BridgeBenchmark driver/tools/sigio_eventfd_epoll "$@"
-	else
+	elif [ "$part" = cluster ]; then
 		java ${JAVA_OPTS:-} "${hazelcast_access[@]}" -cp "$jar" io.mypoll.testkit.bench.ClusterBenchmark \
 			driver/tools/sigio_eventfd_epoll "$@"
+	else
+		# The client: Node's ws, pinned by testkit/ws-client/package-lock.json.
+		(cd testkit/ws-client && npm ci --silent --no-audit --no-fund)
+		web_args=(--c-tool driver/tools/sigio_eventfd_epoll --client testkit/ws-client)
+		[ $# -ge 1 ] && web_args+=(--seconds "$1")
+		[ $# -ge 2 ] && web_args+=(--burst "$2")
+		[ $# -ge 3 ] && web_args+=(--bursts "$3")
+		# The bridge runs as scripts/run.sh runs it, with conf/jvm.options, unless BRIDGE_JAVA_OPTS is set.
+		web_args+=(--batch-address "${MYPOLL_BENCH_BATCH_ADDRESS-mypoll.events.batched}"
+			--bridge-java-opts "${BRIDGE_JAVA_OPTS-$(grep -v '^#' conf/jvm.options)}")
+		java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.WebBenchmark "${web_args[@]}"
 	fi
 	echo
 done

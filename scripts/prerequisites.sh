@@ -3,7 +3,8 @@
 # when it is missing: a JDK 17 or newer, Maven, a C compiler, make, Node.js
 # and npm (to fetch the dashboard's libraries), OpenSSL (the tests make TLS
 # certificates), Chromium and its driver (for the browser test;
-# MYPOLL_BROWSER=0 leaves them out, for run.sh and bench.sh).
+# MYPOLL_BROWSER=0 leaves them out, for run.sh and bench.sh), and with
+# MYPOLL_WEBSOCKETD=1 websocketd (the peer reference of bench.sh --web).
 set -euo pipefail
 
 missing=()
@@ -19,6 +20,10 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${MYPOLL_BROWSER:-1}" = 1 ]; then
 	command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 	command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+fi
+# bench.sh --web measures the bridge beside websocketd streaming the C reader.
+if [ "${MYPOLL_WEBSOCKETD:-0}" = 1 ]; then
+	command -v websocketd >/dev/null 2>&1 || missing+=(websocketd)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the bridge with conf/config.json, building it first when a source
+# Starts the bridge with conf/config.json and the JVM options of
+# conf/jvm.options and then JAVA_OPTS, building it first when a source
 # changed. Arguments are passed on: scripts/run.sh -conf my.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,4 +29,6 @@ for arg in "$@"; do
 		conf=()
 	fi
 done
-exec java ${JAVA_OPTS:-} -jar "$jar" "${conf[@]}" "$@"
+# conf/jvm.options: the heap and collector; JAVA_OPTS comes after them, so
+# its -Xmx, say, wins.
+exec java $(grep -v '^#' conf/jvm.options) ${JAVA_OPTS:-} -jar "$jar" "${conf[@]}" "$@"

@@ -11,7 +11,7 @@ import { applyConfig, initForms } from './js/forms.js';
 import { countEvent, onSockets, refreshTotals, setSocketsSnapshot } from './js/totals.js';
 import { $ } from './js/util.js';
 
-// A mypoll.events message. Events can arrive at tens of thousands per
+// One event of mypoll.events.batched. Events can arrive at tens of thousands per
 // second: each part only stores or counts here and draws later.
 function onEvent(ev) {
   if (!ev || typeof ev !== 'object') return;
@@ -49,7 +49,8 @@ setInterval(() => {
 }, 1000);
 loadInitialState();
 connect({
-  'mypoll.events': onEvent,
+  // Many events per frame at high rates; a lone event still comes at once.
+  'mypoll.events.batched': (batch) => { if (Array.isArray(batch)) batch.forEach(onEvent); },
   'mypoll.status': onStatus,
   'mypoll.sockets': onSockets,
 }, { onReconnect: loadInitialState });

@@ -4,7 +4,10 @@
  * The SIGIO handler only writes to an eventfd; the main loop sleeps in
  * epoll_wait() on that eventfd and, once woken, drains the device with
  * nonblocking reads until EAGAIN. Records are printed, or with --bench
- * timed: latency of paced events, then throughput of bursts.
+ * timed: latency of paced events, then throughput of bursts, or with
+ * --stream written as one JSON line each for a WebSocket server that sends
+ * each line of its program as a message (websocketd), taking commands from
+ * stdin.
  *
  * The source is a mypoll device node, or with --emulate a SOCK_SEQPACKET
  * socketpair fed by a producer thread (socketpair_producer.c).
@@ -31,6 +34,8 @@
 #define SAMPLES_MAX	10000000ULL	/* paced latencies kept in memory */
 #define STALL_NS	(10 * NSEC_PER_SEC)
 #define BURST_DEFAULT	65536U
+#define STREAM_OUT_BYTES (64 * 1024)	/* holds a whole read as lines */
+#define COMMAND_MAX	64		/* longest stdin command line */
 
 _Static_assert(READ_BUF_BYTES >= SP_MSG_MAX,
 	       "a read must hold the largest emulated message");
@@ -40,12 +45,14 @@ enum phase {
 	PH_PRINT,
 	PH_PACED,
 	PH_BURST,
+	PH_STREAM,	/* one JSON line per record (--stream) */
 };
 
 struct opts {
 	const char *path;
 	int emulate;
 	int bench;
+	int stream;
 	unsigned int rate;	/* 0 = not given */
 	double seconds;
 	uint32_t burst;		/* 0 = not given */
@@ -156,13 +163,17 @@ static void usage(FILE *f)
 "       %s [options] --emulate\n"
 "\n"
 "Read mypoll records, woken by SIGIO through an eventfd and epoll.\n"
-"Without --bench, print one line per record.\n"
+"Without --bench or --stream, print one line per record.\n"
 "\n"
 "  --emulate      read an emulated device (socketpair + producer thread)\n"
 "  --rate HZ      paced event rate, 1..%u (default: device setting,\n"
-"                 10 with --emulate, 1000 with --bench)\n"
+"                 10 with --emulate, 1000 with --bench, off with --stream)\n"
 "  --count N      stop after N events (not with --bench)\n"
 "  --bench        measure: paced latency, then burst throughput\n"
+"  --stream       one JSON line per record, stdout flushed after each read,\n"
+"                 for websocketd; commands on stdin, one a line:\n"
+"                 'rate HZ' (0 = off) and 'burst N'; ends at stdin's end\n"
+"                 (a file's commands run at once; its end ends nothing)\n"
 "  --seconds S    paced phase length (default 5)\n"
 "  --burst N      events per burst, 1..%u (default 65536, capped by the\n"
 "                 device's queue capacity)\n"
@@ -171,7 +182,9 @@ static void usage(FILE *f)
 "\n"
 "--bench prints:\n"
 "  paced rate_hz=R events=N gaps=G latency_us p50=X p99=X p999=X max=X\n"
-"  burst events=N lost=L seconds=T events_per_s=E\n",
+"  burst events=N lost=L seconds=T events_per_s=E\n"
+"--stream prints, per record (lost only in overrun records):\n"
+"  {\"seq\":N,\"tsNs\":T,\"type\":\"timer\"[,\"lost\":L]}\n",
 		prog, prog, RATE_MAX, MYPOLL_BURST_MAX);
 }
 
@@ -245,6 +258,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->bench = 1;
 			continue;
 		}
+		if (!strcmp(a, "--stream")) {
+			o->stream = 1;
+			continue;
+		}
 
 		/* The rest take a value: "--opt VALUE" or "--opt=VALUE". */
 		eq = strchr(a, '=');
@@ -287,6 +304,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		die("no device given (see --help)");
 	if (o->bench && o->count)
 		die("--count cannot be used with --bench");
+	if (o->bench && o->stream)
+		die("give either --bench or --stream, not both");
 	if (!o->bench && (o->seconds_set || o->burst || o->bursts_set))
 		die("--seconds, --burst and --bursts need --bench");
 }
@@ -311,6 +330,22 @@ static _Noreturn void went_away(void)
 	die("%s: device went away", src_name);
 }
 
+/*
+ * --stream's line: what a client needs to find gaps and latency, and short,
+ * since websocketd sends each line as its own WebSocket message.
+ */
+static void stream_event(const struct mypoll_event *ev)
+{
+	char tbuf[24];
+
+	printf("{\"seq\":%llu,\"tsNs\":%llu,\"type\":\"%s\"",
+	       (unsigned long long)ev->seq, (unsigned long long)ev->ts_ns,
+	       mypoll_type_name(ev->type, tbuf, sizeof(tbuf)));
+	if (ev->type == MYPOLL_EV_OVERRUN)
+		printf(",\"lost\":%u", (unsigned int)ev->lost);
+	fputs("}\n", stdout);
+}
+
 static void account(struct tally *t, const struct mypoll_event *ev,
 		    uint64_t now)
 {
@@ -319,6 +354,8 @@ static void account(struct tally *t, const struct mypoll_event *ev,
 		t->overrun_lost += ev->lost;
 		if (t->phase == PH_PRINT)
 			mypoll_print_event(stdout, ev, now);
+		else if (t->phase == PH_STREAM)
+			stream_event(ev);
 		return;
 	}
 
@@ -331,6 +368,12 @@ static void account(struct tally *t, const struct mypoll_event *ev,
 	case PH_PRINT:
 		if (!t->limit || t->records < t->limit) {
 			mypoll_print_event(stdout, ev, now);
+			t->records++;
+		}
+		break;
+	case PH_STREAM:
+		if (!t->limit || t->records < t->limit) {
+			stream_event(ev);
 			t->records++;
 		}
 		break;
@@ -348,6 +391,21 @@ static void account(struct tally *t, const struct mypoll_event *ev,
 		break;
 	case PH_DISCARD:
 		break;
+	}
+}
+
+static _Noreturn void client_gone(void);
+
+/*
+ * --stream: what one read returned goes out in one write, so that the
+ * server gets it at once and may send it together.
+ */
+static void stream_flush(void)
+{
+	if (fflush(stdout) == EOF) {
+		if (errno == EPIPE)
+			client_gone();
+		die("stdout: %s", strerror(errno));
 	}
 }
 
@@ -377,6 +435,8 @@ static void drain(struct tally *t)
 			    src_name, n);
 		for (i = 0; i < n / MYPOLL_RECORD_SIZE; i++)
 			account(t, &buf[i], now);
+		if (t->phase == PH_STREAM)
+			stream_flush();
 	}
 }
 
@@ -471,6 +531,19 @@ static void start_paced(const struct opts *o, unsigned int rate,
 	err = sp_producer_paced(producer, rate, count);
 	if (err)
 		die("%s: %s", src_name, strerror(err));
+}
+
+/* Queue @n BURST events now. */
+static void start_burst(const struct opts *o, uint32_t n)
+{
+	if (o->emulate) {
+		int err = sp_producer_burst(producer, n);
+
+		if (err)
+			die("%s: %s", src_name, strerror(err));
+	} else {
+		dev_ioctl(MYPOLL_IOC_BURST, "MYPOLL_IOC_BURST", &n);
+	}
 }
 
 /* ---- modes ------------------------------------------------------------ */
@@ -602,14 +675,7 @@ static void bench_burst(const struct opts *o, int epfd, struct tally *t,
 
 		if (!k)
 			t0 = progress;
-		if (o->emulate) {
-			int err = sp_producer_burst(producer, burst);
-
-			if (err)
-				die("%s: %s", src_name, strerror(err));
-		} else {
-			dev_ioctl(MYPOLL_IOC_BURST, "MYPOLL_IOC_BURST", &burst);
-		}
+		start_burst(o, burst);
 
 		/* An OVERRUN record accounts for events that never come. */
 		while (t->records + t->overrun_lost - base < burst) {
@@ -669,6 +735,139 @@ static int run_bench(const struct opts *o, int epfd, uint32_t capacity)
 	return 0;
 }
 
+/*
+ * The server closed our stdin or stdout: its client went away. Not an
+ * error; the device's period is put back as on any exit.
+ */
+static _Noreturn void client_gone(void)
+{
+	cleanup();
+	exit(0);
+}
+
+/* One stdin command of --stream: "rate HZ" or "burst N". */
+static void stream_command(const struct opts *o, char *line)
+{
+	char *end = line + strlen(line);
+	const char *arg;
+
+	while (end > line && (end[-1] == '\r' || end[-1] == ' '))
+		*--end = '\0';
+	if (!*line)
+		return;
+	if (!strncmp(line, "rate ", 5)) {
+		arg = line + 5;
+		/* 0 is allowed here: it stops the timer. */
+		start_paced(o, (unsigned int)parse_uint("stdin: rate", arg, 0,
+							RATE_MAX), 0);
+	} else if (!strncmp(line, "burst ", 6)) {
+		arg = line + 6;
+		start_burst(o, (uint32_t)parse_uint("stdin: burst", arg, 1,
+						    MYPOLL_BURST_MAX));
+	} else {
+		die("stdin: unknown command '%s' (expected 'rate HZ' or 'burst N')",
+		    line);
+	}
+}
+
+/*
+ * Run the complete command lines waiting on stdin; 0 at its end of file.
+ * Byte by byte: commands come a few a second at most, and nothing read
+ * past a line's end has to be kept for later.
+ */
+static int read_commands(const struct opts *o)
+{
+	static char line[COMMAND_MAX + 1];
+	static size_t len;
+	char c;
+
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, &c, 1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 1;
+			die("stdin: %s", strerror(errno));
+		}
+		if (n == 0)
+			return 0;
+		if (c == '\n') {
+			line[len] = '\0';
+			len = 0;
+			stream_command(o, line);
+		} else if (len < COMMAND_MAX) {
+			line[len++] = c;
+		} else {
+			line[len] = '\0';
+			die("stdin: command longer than %d bytes: '%s...'",
+			    COMMAND_MAX, line);
+		}
+	}
+}
+
+static int run_stream(const struct opts *o, int epfd)
+{
+	static char out[STREAM_OUT_BYTES];
+	struct tally t = { .phase = PH_STREAM, .limit = o->count };
+	struct epoll_event evs[2];
+	int fl, n, i;
+
+	/* Fully buffered: stream_flush() writes once per read. */
+	setvbuf(stdout, out, _IOFBF, sizeof(out));
+	/* A closed stdout is the client going away: EPIPE, not a signal. */
+	if (mypoll_sigaction(SIGPIPE, SIG_IGN, 0) < 0)
+		die("sigaction(SIGPIPE): %s", strerror(errno));
+
+	if (!o->emulate)
+		save_period();
+	if (o->rate)
+		start_paced(o, o->rate, 0);
+	else if (!o->emulate)
+		set_period(0);
+
+	fl = fcntl(STDIN_FILENO, F_GETFL);
+	if (fl < 0 || fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK) < 0)
+		die("stdin: O_NONBLOCK: %s", strerror(errno));
+	if (mypoll_epoll_add(epfd, STDIN_FILENO, EPOLLIN) < 0) {
+		if (errno != EPERM)
+			die("stdin: epoll: %s", strerror(errno));
+		/*
+		 * A file or /dev/null, which epoll cannot watch: its commands
+		 * run now, and its end ends nothing (a signal or --count does).
+		 */
+		while (read_commands(o))
+			;
+	}
+
+	/* Records queued before O_ASYNC was set raised no SIGIO. */
+	drain(&t);
+	while (!stop_req && !(t.limit && t.records >= t.limit)) {
+		n = epoll_wait(epfd, evs, 2, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die("epoll_wait: %s", strerror(errno));
+		}
+		for (i = 0; i < n; i++) {
+			uint64_t v;
+
+			if (evs[i].data.fd == STDIN_FILENO) {
+				if (!read_commands(o))
+					client_gone();
+			} else {
+				while (read(efd, &v, sizeof(v)) < 0 &&
+				       errno == EINTR)
+					;
+			}
+		}
+		drain(&t);
+	}
+	stream_flush();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -686,6 +885,8 @@ int main(int argc, char **argv)
 
 	if (o.bench)
 		ret = run_bench(&o, epfd, capacity);
+	else if (o.stream)
+		ret = run_stream(&o, epfd);
 	else
 		ret = run_print(&o, epfd);
 

@@ -56,9 +56,11 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
      * @param maxRequestsPerSocket requests one socket may have waiting for their reply
      * @param maxFrameBytes        the largest WebSocket frame or message, and SockJS request body, taken
      * @param socketBufferBytes    what may wait to be written to one socket before its messages are dropped
+     * @param batchMaxEvents       a frame of {@code mypoll.events.batched} holds this many events at most
      */
     public record BridgeOptions(boolean allowControl, long pingTimeoutMs, int maxHandlersPerSocket,
-                                int maxRequestsPerSocket, int maxFrameBytes, int socketBufferBytes) {
+                                int maxRequestsPerSocket, int maxFrameBytes, int socketBufferBytes,
+                                int batchMaxEvents) {
     }
 
     /**
@@ -203,7 +205,8 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                 (int) bridge.number("maxHandlersPerSocket", Defaults.MAX_HANDLERS_PER_SOCKET, 1, 1000),
                 (int) bridge.number("maxRequestsPerSocket", Defaults.MAX_REQUESTS_PER_SOCKET, 1, 1000),
                 (int) bridge.number("maxFrameBytes", Defaults.MAX_FRAME_BYTES, 1024, 16 << 20),
-                (int) bridge.number("socketBufferBytes", Defaults.SOCKET_BUFFER_BYTES, 4096, 64 << 20));
+                (int) bridge.number("socketBufferBytes", Defaults.SOCKET_BUFFER_BYTES, 4096, 64 << 20),
+                (int) bridge.number("batchMaxEvents", Defaults.BATCH_MAX_EVENTS, 1, 4096));
     }
 
     private static ClusterOptions cluster(Section cluster) {

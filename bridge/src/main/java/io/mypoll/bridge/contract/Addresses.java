@@ -13,6 +13,11 @@ public final class Addresses {
      * Publish, in a cluster: {"node", "nodeId", "device", "events": [event, ...]}, the events of one read of
      * one device, for the other nodes, which publish each event on {@link #EVENTS} for their consumers.
      */
+    /**
+     * Events for browsers at high rates: a JSON array of events per message,
+     * many per WebSocket frame. Only the SockJS bridge serves it.
+     */
+    public static final String EVENTS_BATCHED = "mypoll.events.batched";
     public static final String EVENT_BATCHES = "mypoll.events.batch";
     /** Publish, once per status interval per node, and when a node stops or leaves: {@link NodeStatus}. */
     public static final String STATUS = "mypoll.status";

@@ -34,6 +34,8 @@ public final class Defaults {
     public static final int MAX_FRAME_BYTES = 64 * 1024;
     /** What may wait for one slow socket: some seconds of events at a few kHz. */
     public static final int SOCKET_BUFFER_BYTES = 256 * 1024;
+    /** A batch frame is sent as soon as it holds this many events. */
+    public static final int BATCH_MAX_EVENTS = 256;
     public static final long STATUS_INTERVAL_MS = 1000;
     public static final boolean LOG_EVENTS = true;
 
@@ -75,7 +77,8 @@ public final class Defaults {
                         .put("maxHandlersPerSocket", MAX_HANDLERS_PER_SOCKET)
                         .put("maxRequestsPerSocket", MAX_REQUESTS_PER_SOCKET)
                         .put("maxFrameBytes", MAX_FRAME_BYTES)
-                        .put("socketBufferBytes", SOCKET_BUFFER_BYTES))
+                        .put("socketBufferBytes", SOCKET_BUFFER_BYTES)
+                        .put("batchMaxEvents", BATCH_MAX_EVENTS))
                 .put("cluster", new JsonObject()
                         .put("enabled", CLUSTER_ENABLED)
                         .put("name", CLUSTER_NAME)

@@ -1,7 +1,6 @@
 package io.mypoll.bridge.web;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,15 +18,23 @@ import java.util.Set;
  */
 final class EventFanOut {
     private final String address;
+    /** The start of every frame: {"type":"rec","address":"...","body": */
+    private final String framePrefix;
     private final Set<SockJSSocket> sockets = new LinkedHashSet<>();
     private long dropped;
 
     EventFanOut(String address) {
         this.address = address;
+        // Addresses are the bridge's own constants: nothing in them needs escaping.
+        this.framePrefix = "{\"type\":\"rec\",\"address\":\"" + address + "\",\"body\":";
     }
 
     String address() {
         return address;
+    }
+
+    boolean isEmpty() {
+        return sockets.isEmpty();
     }
 
     void add(SockJSSocket socket) {
@@ -38,13 +45,13 @@ final class EventFanOut {
         sockets.remove(socket);
     }
 
-    /** A bus message: one {"type": "rec"} frame of the bridge protocol, written to every socket with room. */
-    void publish(Object body) {
+    /** One {"type": "rec"} frame of the bridge protocol with a body already encoded as JSON. */
+    void publish(String bodyJson) {
         if (sockets.isEmpty()) {
             return;
         }
-        Buffer frame = Buffer.buffer(new JsonObject().put("type", "rec").put("address", address).put("body", body)
-                .encode());
+        Buffer frame = Buffer.buffer(framePrefix.length() + bodyJson.length() + 1)
+                .appendString(framePrefix).appendString(bodyJson).appendString("}");
         List<SockJSSocket> closed = null;
         for (SockJSSocket socket : sockets) {
             try {

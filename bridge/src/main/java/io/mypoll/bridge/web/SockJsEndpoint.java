@@ -20,14 +20,16 @@ import java.util.regex.Pattern;
 /**
  * The SockJS endpoint of the event bus ({@code /eventbus}), Vert.x's SockJS
  * bridge. It denies by default: browsers may receive only
- * {@code mypoll.events}, {@code mypoll.status} and {@code mypoll.sockets},
+ * {@code mypoll.events}, {@code mypoll.events.batched}, {@code mypoll.status}
+ * and {@code mypoll.sockets},
  * and send only requests to {@code mypoll.trigger.<device>} (and
  * {@code mypoll.control.<device>} when control is enabled).
  *
  * <p>Two kinds of traffic bypass the bridge's own handling, each for a bound:
- * events reach the sockets through an {@link EventFanOut} (a registration of
- * {@code mypoll.events} becomes one of the socket's private address, which
- * nothing publishes to), and requests go through a {@link RequestRelay} (the
+ * events reach the sockets through an {@link EventFanOut} and
+ * {@link EventBatches} (a registration of {@code mypoll.events} or
+ * {@code mypoll.events.batched} becomes one of the socket's private
+ * address, which nothing publishes to), and requests go through a {@link RequestRelay} (the
  * frame the bridge then forwards goes to a sink address, without a reply).
  * Used on the HTTP verticle's event loop only.
  */
@@ -40,6 +42,7 @@ final class SockJsEndpoint {
 
     private final BridgeOptions options;
     private final EventFanOut events = new EventFanOut(Addresses.EVENTS);
+    private final EventBatches batches;
     private final RequestRelay relay;
     /** Each socket's private address. */
     private final Map<SockJSSocket, String> privateAddress = new HashMap<>();
@@ -47,6 +50,7 @@ final class SockJsEndpoint {
 
     SockJsEndpoint(Vertx vertx, BridgeOptions options) {
         this.options = options;
+        this.batches = new EventBatches(vertx, Addresses.EVENTS_BATCHED, options.batchMaxEvents());
         this.relay = new RequestRelay(vertx, options.maxRequestsPerSocket(), SockJSBridgeOptions.DEFAULT_REPLY_TIMEOUT);
     }
 
@@ -58,7 +62,15 @@ final class SockJsEndpoint {
                 .addInboundPermitted(new PermittedOptions().setAddress(SINK))
                 .setPingTimeout(options.pingTimeoutMs())
                 .setMaxHandlersPerSocket(options.maxHandlersPerSocket());
-        vertx.eventBus().consumer(Addresses.EVENTS, message -> events.publish(message.body()));
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, message -> {
+            if (events.isEmpty() && batches.sockets().isEmpty()) {
+                return;
+            }
+            // Encoded once, for both kinds of frame and every socket.
+            String json = message.body().encode();
+            events.publish(json);
+            batches.add(json);
+        });
         return SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false))
                 .bridge(bridge, this::onBridgeEvent);
     }
@@ -83,6 +95,7 @@ final class SockJsEndpoint {
             }
             case SOCKET_CLOSED -> {
                 events.remove(socket);
+                batches.sockets().remove(socket);
                 relay.closed(socket);
                 privateAddress.remove(socket);
             }
@@ -92,12 +105,14 @@ final class SockJsEndpoint {
                     event.complete(false);
                     return;
                 }
-                if (address.equals(events.address()) || address.equals(privateAddress.get(socket))) {
+                EventFanOut fanOut = address.equals(events.address()) ? events
+                        : address.equals(batches.sockets().address()) ? batches.sockets() : null;
+                if (fanOut != null || address.equals(privateAddress.get(socket))) {
                     frame.put("address", privateAddress.get(socket));
-                    if (event.type() == BridgeEventType.REGISTER) {
-                        events.add(socket);
-                    } else {
-                        events.remove(socket);
+                    if (fanOut != null && event.type() == BridgeEventType.REGISTER) {
+                        fanOut.add(socket);
+                    } else if (fanOut != null) {
+                        fanOut.remove(socket);
                     }
                 }
             }
@@ -149,7 +164,7 @@ final class SockJsEndpoint {
 
     /** Messages dropped for sockets that could not take them. */
     long dropped() {
-        return events.dropped() + droppedByBridge;
+        return events.dropped() + batches.sockets().dropped() + droppedByBridge;
     }
 
     /** Open bridge sockets. */

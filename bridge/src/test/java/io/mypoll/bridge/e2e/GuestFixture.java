@@ -3,13 +3,12 @@ package io.mypoll.bridge.e2e;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mypoll.bridge.web.WebFixture.EventBusSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -20,8 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -53,8 +50,6 @@ final class GuestFixture implements AutoCloseable {
     private final Path work;
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient client = vertx.createHttpClient();
-    /** Held for the whole test: Vert.x closes a client, and its WebSockets, once the client is garbage. */
-    private final WebSocketClient webSockets = vertx.createWebSocketClient();
     private int requests;
 
     private GuestFixture(int port, String mode, Path work) {
@@ -186,40 +181,28 @@ final class GuestFixture implements AutoCloseable {
         return new Socket();
     }
 
-    /** A raw SockJS WebSocket of the event-bus bridge. */
+    /** A raw SockJS WebSocket of the event-bus bridge, pinging as the official client does. */
     final class Socket implements AutoCloseable {
         private static final String PING = new JsonObject().put("type", "ping").encode();
-        final WebSocket ws;
-        final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        private final EventBusSocket bus;
         private final long pinger;
 
         private Socket() {
-            ws = webSockets.connect(port, "127.0.0.1", "/eventbus/websocket").await();
-            ws.handler(data -> frames.add(data.toJsonObject()));
-            // As the official client does: the bridge closes a socket that stays silent past its ping timeout.
-            pinger = vertx.setPeriodic(3_000, id -> ws.writeTextMessage(PING));
+            bus = EventBusSocket.connect(vertx, port).await();
+            // The bridge closes a socket that stays silent past its ping timeout.
+            pinger = vertx.setPeriodic(3_000, id -> bus.ws.writeTextMessage(PING));
         }
 
         void send(JsonObject frame) {
-            ws.writeTextMessage(frame.encode()).await();
+            bus.send(frame);
         }
 
         void register(String address) {
-            send(new JsonObject().put("type", "register").put("address", address));
+            bus.register(address);
         }
 
         JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            while (true) {
-                long left = deadline - System.currentTimeMillis();
-                JsonObject frame = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
-                if (frame == null) {
-                    throw new AssertionError("no matching frame within " + timeoutMs + " ms");
-                }
-                if (match.test(frame)) {
-                    return frame;
-                }
-            }
+            return bus.await(match, timeoutMs);
         }
 
         /** The bodies of the events that arrive within {@code ms}. */
@@ -233,7 +216,7 @@ final class GuestFixture implements AutoCloseable {
             long deadline = System.currentTimeMillis() + ms;
             while (events.size() < max) {
                 long left = deadline - System.currentTimeMillis();
-                JsonObject frame = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
+                JsonObject frame = left > 0 ? bus.frames.poll(left, TimeUnit.MILLISECONDS) : null;
                 if (frame == null) {
                     break;
                 }
@@ -247,7 +230,7 @@ final class GuestFixture implements AutoCloseable {
         @Override
         public void close() {
             vertx.cancelTimer(pinger);
-            ws.close().await();
+            bus.ws.close().await();
         }
     }
 

@@ -1,14 +1,17 @@
 package io.mypoll.bridge.web;
 
-import io.mypoll.bridge.contract.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.Defaults;
 import io.mypoll.bridge.web.WebFixture.EventBusSocket;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -105,6 +108,53 @@ class SockJsEndpointTest {
         assertEquals(400, error.getInteger("failureCode"));
         assertEquals("payload is 41 bytes of UTF-8; the limit is 40", error.getString("message"));
         assertEquals(0, web.device.stats().generated(), "nothing was written");
+    }
+
+    private static boolean isBatch(JsonObject frame) {
+        return "rec".equals(frame.getString("type")) && Addresses.EVENTS_BATCHED.equals(frame.getString("address"));
+    }
+
+    /** A socket registered on the batched address. */
+    private static EventBusSocket batchedSocket(WebFixture web) throws InterruptedException {
+        EventBusSocket socket = web.socket();
+        socket.register(Addresses.EVENTS_BATCHED);
+        socket.register(Addresses.STATUS);
+        // Registered once a status comes: the bridge handles a socket's frames in order.
+        socket.await(f -> Addresses.STATUS.equals(f.getString("address")), 5_000);
+        return socket;
+    }
+
+    @Test
+    void batchedFramesCarryEveryEventInOrderWithNoGapAndNoDuplicate(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = batchedSocket(web);
+        int total = 20_000;
+        web.device.burst(total);
+        List<Long> seqs = new ArrayList<>();
+        int frames = 0;
+        while (seqs.size() < total) {
+            JsonArray batch = socket.await(SockJsEndpointTest::isBatch, 10_000).getJsonArray("body");
+            frames++;
+            batch.forEach(e -> seqs.add(((JsonObject) e).getLong("seq")));
+        }
+        for (int i = 0; i < seqs.size(); i++) {
+            assertEquals(i + 1, seqs.get(i), "event " + i + " of " + seqs.size() + " in " + frames + " frames");
+        }
+        assertTrue(frames <= total / 10, "a burst goes in few frames: " + frames + " for " + total + " events");
+        assertTrue(frames >= total / Defaults.BATCH_MAX_EVENTS, "no frame holds more than "
+                + Defaults.BATCH_MAX_EVENTS + ": " + frames + " frames");
+    }
+
+    @Test
+    void aLoneEventIsSentAtOnceWithoutWaitingForABatchToFill(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = batchedSocket(web);
+        for (int seq = 1; seq <= 3; seq++) {
+            web.device.burst(1);
+            JsonArray batch = socket.await(SockJsEndpointTest::isBatch, 2_000).getJsonArray("body");
+            assertEquals(1, batch.size(), "a frame of its own: " + batch.encode());
+            assertEquals(seq, batch.getJsonObject(0).getLong("seq"));
+        }
     }
 
     @Test
