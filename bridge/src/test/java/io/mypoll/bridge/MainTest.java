@@ -159,6 +159,13 @@ class MainTest {
     }
 
     @Test
+    void anUnknownDeviceTypeStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"j\", "
+                + "\"type\": \"joystick\"}]}",
+                "devices[0].type: unknown type 'joystick' (expected auto, mypoll, emulator, evdev or rtc)");
+    }
+
+    @Test
     void anInputDeviceThatIsNotOneStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
         assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"k\", \"type\": \"evdev\", "
                 + "\"path\": \"/dev/null\"}]}", "devices.k: cannot open evdev device /dev/null: /dev/null is not an "
