@@ -500,7 +500,7 @@ public final class WebBenchmark {
                 + "server started (websocketd: the sum of its processes')");
     }
 
-    /** The WebSocket goals of issue 14, each with this run's figure. */
+    /** The WebSocket goals, each with this run's figure. */
     private void printGoals() {
         System.out.println("goals (WebSocket):");
         Variant wsd = variants.get(0);
