@@ -3,6 +3,7 @@ package io.mypoll.bridge.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mypoll.bridge.HeapUse;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.driver.DeviceLoop;
@@ -18,7 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +38,6 @@ class EventPublisherTest {
             ctx = context;
             return Future.succeededFuture();
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @Test
@@ -76,7 +71,7 @@ class EventPublisherTest {
             }
         });
         assertTrue(held.await(5, TimeUnit.SECONDS));
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = HeapUse.afterGc();
         int total = 0;
         try (DeviceLoop loop = new DeviceLoop("device-loop", NotifyMode.POLL, LibC.SIGIO, publisher).start()) {
             loop.add(device).join();
@@ -88,7 +83,7 @@ class EventPublisherTest {
                 total += 512;
                 Thread.sleep(5);
             }
-            long heapWhileHeld = usedHeapAfterGc();
+            long heapWhileHeld = HeapUse.afterGc();
             long lostAtTheDevice = device.stats().lost();
             release.countDown();
 

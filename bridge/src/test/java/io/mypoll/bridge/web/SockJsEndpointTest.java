@@ -3,6 +3,7 @@ package io.mypoll.bridge.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mypoll.bridge.HeapUse;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.bridge.contract.Defaults;
 import io.mypoll.bridge.web.WebFixture.EventBusSocket;
@@ -10,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -181,7 +181,7 @@ class SockJsEndpointTest {
         Thread.sleep(200);
         slow.ws.pause();
 
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = HeapUse.afterGc();
         // 20,000 events/s for 8 s: far more than the stalled socket's TCP buffers hold.
         web.device.setPeriodUs(50);
         Thread.sleep(8_000);
@@ -191,7 +191,7 @@ class SockJsEndpointTest {
         while (received.get() < total && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
-        long heapAfter = usedHeapAfterGc();
+        long heapAfter = HeapUse.afterGc();
         assertEquals(total, received.get(), "the reading client got every event");
         assertEquals(0, gaps.get(), "with no gap");
         assertTrue(web.http.dropped() > total / 4, "the stalled client's events were dropped: "
@@ -235,7 +235,7 @@ class SockJsEndpointTest {
         Thread.sleep(300);
         // Half of them stop reading, as paused or stuck browsers do.
         sockets.subList(0, 10).forEach(s -> s.ws.pause());
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = HeapUse.afterGc();
         web.device.setPeriodUs(500);
         long healthWorstMs = 0;
         for (int i = 0; i < 10; i++) {
@@ -246,7 +246,7 @@ class SockJsEndpointTest {
         }
         web.device.setPeriodUs(0);
         long generated = web.device.stats().generated();
-        long grownMb = (usedHeapAfterGc() - heapBefore) >> 20;
+        long grownMb = (HeapUse.afterGc() - heapBefore) >> 20;
         assertTrue(grownMb < 64, "heap grew " + grownMb + " MB with 20 sockets at 2 kHz");
         // Before the bound, /health took 5 to 36 s here; a loaded 2-core machine may take a second or two.
         assertTrue(healthWorstMs < 3_000, "/health took up to " + healthWorstMs + " ms");
@@ -299,11 +299,4 @@ class SockJsEndpointTest {
         throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 }

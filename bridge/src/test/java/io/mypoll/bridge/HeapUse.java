@@ -1,0 +1,18 @@
+package io.mypoll.bridge;
+
+import java.lang.management.ManagementFactory;
+
+/** The heap the tests' objects take, for tests that show a bound holds. */
+public final class HeapUse {
+    private HeapUse() {
+    }
+
+    /** Bytes of heap in use after a few collections: what is still reachable, give or take. */
+    public static long afterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
