@@ -248,11 +248,13 @@ class ClusterTest {
         EventBusSocket socket = socket(Addresses.EVENTS);
         String payload = "cluster " + System.nanoTime() % 100_000;
         socket.request(Addresses.trigger("dev2"), new JsonObject().put("payload", payload), "r1");
-        JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")) || "err".equals(f.getString("type")),
-                10_000);
+        List<JsonObject> frames = socket.awaitEach(10_000,
+                f -> "r1".equals(f.getString("address")) || "err".equals(f.getString("type")),
+                f -> EventBusSocket.event("manual").test(f)
+                        && payload.equals(f.getJsonObject("body").getString("payload")));
+        JsonObject reply = frames.get(0);
         assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"), reply.encode());
-        JsonObject manual = socket.await(f -> EventBusSocket.event("manual").test(f)
-                && payload.equals(f.getJsonObject("body").getString("payload")), 10_000).getJsonObject("body");
+        JsonObject manual = frames.get(1).getJsonObject("body");
         within(socket.ws.close());
         assertEquals("dev2", manual.getString("device"));
         assertEquals("node2", manual.getString("node"));

@@ -22,11 +22,13 @@ import java.util.function.BiConsumer;
  * batch as one message on {@code mypoll.events.batch} for the other nodes
  * (see {@code EventRelay}).
  *
- * <p>The loop thread hands each drained batch to the device verticle's
- * context once. At most {@value #MAX_BATCHES_IN_FLIGHT} batches wait there;
- * beyond that the loop stops reading, so a bridge that cannot keep up loses
- * events at the device (counted, with OVERRUN records) rather than filling
- * the heap.
+ * <p>The loop thread encodes and publishes the events itself, so an event
+ * reaches a consumer's event loop with one thread hand-off. The batch then
+ * goes to the device verticle's context, which counts it and relays it to
+ * the other nodes. At most {@value #MAX_BATCHES_IN_FLIGHT} batches wait
+ * there; beyond that the loop stops reading, so a bridge that cannot keep up
+ * loses events at the device (counted, with OVERRUN records) rather than
+ * filling the heap.
  */
 final class EventPublisher implements DeviceListener {
     static final int MAX_BATCHES_IN_FLIGHT = 64;
@@ -38,7 +40,7 @@ final class EventPublisher implements DeviceListener {
     /** Called on the context when a device goes away. */
     private final BiConsumer<ServedDevice, String> onClosed;
     private final Semaphore inFlight = new Semaphore(MAX_BATCHES_IN_FLIGHT);
-    /** Context only. */
+    /** Loop thread only. */
     private final EventJson eventJson;
     /** {"node", "nodeId"} of this node's event batches; null when not clustered. */
     private final JsonObject batchHeader;
@@ -60,7 +62,10 @@ final class EventPublisher implements DeviceListener {
         stopped = true;
     }
 
-    /** Runs on the loop thread: waits for room, then hands the batch to the context. */
+    /**
+     * Runs on the loop thread: waits for room, publishes the batch to this
+     * node's consumers, then hands it to the context to be counted.
+     */
     @Override
     public void onEvents(Device device, List<DeviceEvent> batch) {
         try {
@@ -73,11 +78,16 @@ final class EventPublisher implements DeviceListener {
             Thread.currentThread().interrupt();
             return;
         }
+        if (stopped) {
+            inFlight.release();
+            return;
+        }
+        List<JsonObject> encoded = publishLocally(device.id(), batch);
         context.runOnContext(v -> {
             try {
                 ServedDevice target = served.get(device.id());
                 if (target != null && !stopped) {
-                    publish(target, batch);
+                    account(target, batch, encoded);
                 }
             } finally {
                 inFlight.release();
@@ -96,22 +106,30 @@ final class EventPublisher implements DeviceListener {
         });
     }
 
-    private void publish(ServedDevice target, List<DeviceEvent> batch) {
+    /** Loop thread: encodes each event once and publishes it to this node's consumers. */
+    private List<JsonObject> publishLocally(String device, List<DeviceEvent> batch) {
         eventJson.startBatch();
-        JsonArray forOtherNodes = batchHeader == null ? null : new JsonArray(new ArrayList<>(batch.size()));
+        List<JsonObject> encoded = new ArrayList<>(batch.size());
         for (DeviceEvent event : batch) {
-            target.counters.record(event);
-            JsonObject json = eventJson.encode(target.id(), event);
-            if (forOtherNodes == null) {
+            JsonObject json = eventJson.encode(device, event);
+            encoded.add(json);
+            if (batchHeader == null) {
                 bus.publish(Addresses.EVENTS, json);
             } else {
                 bus.publish(Addresses.EVENTS, json, Addresses.LOCAL_ONLY);
-                forOtherNodes.add(json);
             }
         }
-        if (forOtherNodes != null) {
+        return encoded;
+    }
+
+    /** Context: counts the batch and, in a cluster, sends it to the other nodes as one message. */
+    private void account(ServedDevice target, List<DeviceEvent> batch, List<JsonObject> encoded) {
+        for (DeviceEvent event : batch) {
+            target.counters.record(event);
+        }
+        if (batchHeader != null) {
             bus.publish(Addresses.EVENT_BATCHES, batchHeader.copy().put("device", target.id())
-                    .put("events", forOtherNodes));
+                    .put("events", new JsonArray(encoded)));
         }
     }
 }

@@ -113,11 +113,13 @@ class GuestBridgeE2E {
             socket.await(GuestBridgeE2E::isEvent, 10_000);
             socket.send(new JsonObject().put("type", "send").put("address", "mypoll.trigger." + DEVICE)
                     .put("body", new JsonObject().put("payload", payload)).put("replyAddress", "r1"));
-            JsonObject reply = socket.await(f -> "r1".equals(f.getString("address"))
-                    || "err".equals(f.getString("type")), 10_000);
+            List<JsonObject> frames = socket.awaitEach(10_000,
+                    f -> "r1".equals(f.getString("address")) || "err".equals(f.getString("type")),
+                    f -> isEvent(f) && "manual".equals(f.getJsonObject("body").getString("type"))
+                            && payload.equals(f.getJsonObject("body").getString("payload")));
+            JsonObject reply = frames.get(0);
             assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"), reply.encode());
-            manual = socket.await(f -> isEvent(f) && "manual".equals(f.getJsonObject("body").getString("type"))
-                    && payload.equals(f.getJsonObject("body").getString("payload")), 10_000).getJsonObject("body");
+            manual = frames.get(1).getJsonObject("body");
         }
         long seq = manual.getLong("seq");
         // The status of an interval after the event.

@@ -92,10 +92,10 @@ class SockJsEndpointTest {
         socket.register(Addresses.EVENTS);
         Thread.sleep(100);
         socket.request(Addresses.trigger("d"), new JsonObject().put("payload", "from the browser"), "r1");
-        JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")), 5_000);
-        assertEquals(true, reply.getJsonObject("body").getBoolean("accepted"));
-        JsonObject event = socket.await(EventBusSocket.event("manual"), 5_000).getJsonObject("body");
-        assertEquals("from the browser", event.getString("payload"));
+        List<JsonObject> frames = socket.awaitEach(5_000, f -> "r1".equals(f.getString("address")),
+                EventBusSocket.event("manual"));
+        assertEquals(true, frames.get(0).getJsonObject("body").getBoolean("accepted"));
+        assertEquals("from the browser", frames.get(1).getJsonObject("body").getString("payload"));
     }
 
     @Test

@@ -156,6 +156,35 @@ public final class WebFixture {
             }
         }
 
+        /**
+         * The first frame that matches each predicate, in the predicates'
+         * order, whatever order they arrive in (a request's reply and the
+         * event it causes race); other frames are skipped.
+         */
+        @SafeVarargs
+        public final List<JsonObject> awaitEach(long timeoutMs, Predicate<JsonObject>... matches)
+                throws InterruptedException {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            JsonObject[] found = new JsonObject[matches.length];
+            int missing = matches.length;
+            while (missing > 0) {
+                long left = deadline - System.currentTimeMillis();
+                JsonObject frame = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
+                if (frame == null) {
+                    throw new AssertionError(missing + " of " + matches.length + " frames did not come within "
+                            + timeoutMs + " ms");
+                }
+                for (int i = 0; i < matches.length; i++) {
+                    if (found[i] == null && matches[i].test(frame)) {
+                        found[i] = frame;
+                        missing--;
+                        break;
+                    }
+                }
+            }
+            return List.of(found);
+        }
+
         public static Predicate<JsonObject> event(String type) {
             return f -> "rec".equals(f.getString("type")) && Addresses.EVENTS.equals(f.getString("address"))
                     && type.equals(f.getJsonObject("body").getString("type"));
