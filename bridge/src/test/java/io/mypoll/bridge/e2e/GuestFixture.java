@@ -3,6 +3,7 @@ package io.mypoll.bridge.e2e;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mypoll.bridge.web.HeadlessChromium;
 import io.mypoll.bridge.web.WebFixture.EventBusSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,7 +11,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,16 +18,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 
 /**
@@ -42,8 +38,6 @@ import org.openqa.selenium.logging.LogType;
  */
 final class GuestFixture implements AutoCloseable {
     static final String EVENTS = "mypoll.events";
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
     final int port;
     final String mode;
@@ -205,6 +199,12 @@ final class GuestFixture implements AutoCloseable {
             return bus.await(match, timeoutMs);
         }
 
+        @SafeVarargs
+        final List<JsonObject> awaitEach(long timeoutMs, Predicate<JsonObject>... matches)
+                throws InterruptedException {
+            return bus.awaitEach(timeoutMs, matches);
+        }
+
         /** The bodies of the events that arrive within {@code ms}. */
         List<JsonObject> events(long ms) throws InterruptedException {
             return events(ms, e -> true, Integer.MAX_VALUE);
@@ -238,19 +238,8 @@ final class GuestFixture implements AutoCloseable {
         return "rec".equals(frame.getString("type")) && EVENTS.equals(frame.getString("address"));
     }
 
-    /** Headless Chromium, its console log kept. */
     static ChromeDriver browser() throws IOException {
-        assertTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
-                "needs Debian's chromium and chromium-driver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("mypoll-e2e-chromium"));
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, Level.ALL.getName()));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-                .usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return HeadlessChromium.start();
     }
 
     /** Waits 30 s for the page to get there; a screenshot named after {@code shot} when it does not. */
