@@ -208,7 +208,9 @@ public final class DeviceLoop implements AutoCloseable {
                     wake.clear();
                     runCommands();
                 } else if (signalFd != null && fd == signalFd.fd()) {
-                    readSignals();
+                    if (!sigioCanWait()) {
+                        readSignals();
+                    }
                 } else {
                     Device device = devices.get(fd);
                     if (device != null) {
@@ -230,6 +232,16 @@ public final class DeviceLoop implements AutoCloseable {
                 command.done.completeExceptionally(t);
             }
         }
+    }
+
+    /**
+     * A pending SIGIO only says "drain every device". While every device is
+     * being drained anyway it is left pending: further SIGIOs then merge into
+     * it in the kernel, and the devices' writers wake nothing. It is read on
+     * the first turn after a device runs dry, which drains all once more.
+     */
+    private boolean sigioCanWait() {
+        return signal == LibC.SIGIO && !ready.isEmpty() && ready.size() == devices.size();
     }
 
     /**
