@@ -27,6 +27,7 @@ import org.HdrHistogram.Histogram;
  * <pre>java -cp mypoll-testkit.jar io.mypoll.testkit.bench.BridgeBenchmark C_TOOL [RATE_HZ SECONDS BURST BURSTS]</pre>
  */
 public final class BridgeBenchmark {
+    private static final int WARM_UP_BURSTS = 3;
     private final Workload work;
 
     private BridgeBenchmark(String[] args) {
@@ -54,6 +55,7 @@ public final class BridgeBenchmark {
         List<Row> rows = new ArrayList<>();
         Map<String, Double> throughput = new LinkedHashMap<>();
         Map<String, String> idle = new LinkedHashMap<>();
+        Map<String, Map<String, ThreadCpu.Use>> burstCpu = new LinkedHashMap<>();
 
         System.out.println("running the C reference ...");
         CReference.Result c = CReference.run(work);
@@ -63,7 +65,7 @@ public final class BridgeBenchmark {
 
         for (String mode : List.of("sigio", "poll")) {
             System.out.println("running the bridge, notify " + mode + " ...");
-            runJava(mode, rows, throughput, idle);
+            runJava(mode, rows, throughput, idle, burstCpu);
         }
 
         System.out.println();
@@ -84,10 +86,30 @@ public final class BridgeBenchmark {
         System.out.println();
         System.out.println("idle loop thread (timer off), voluntary context switches:");
         idle.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-32s %s%n", k, v));
+        System.out.println();
+        printBurstCpu(burstCpu, (long) work.bursts() * work.burst());
     }
 
-    private void runJava(String mode, List<Row> rows, Map<String, Double> throughput, Map<String, String> idle)
-            throws Exception {
+    /** Where the bursts' CPU time went, per 100k events: which side a notify mode costs more on. */
+    private static void printBurstCpu(Map<String, Map<String, ThreadCpu.Use>> byMode, long events) {
+        double per100k = 100_000.0 / events;
+        System.out.printf(Locale.ROOT, "bursts, per 100k events: CPU ms (voluntary / involuntary switches)%n");
+        System.out.printf(Locale.ROOT, "  %-20s", "");
+        byMode.keySet().forEach(mode -> System.out.printf(Locale.ROOT, " %28s", "java " + mode));
+        System.out.println();
+        for (String job : ThreadCpu.JOBS) {
+            System.out.printf(Locale.ROOT, "  %-20s", job);
+            for (Map<String, ThreadCpu.Use> jobs : byMode.values()) {
+                ThreadCpu.Use use = jobs.get(job);
+                System.out.printf(Locale.ROOT, " %10.1f (%6.0f / %6.0f)", use.cpuNs() / 1e6 * per100k,
+                        use.voluntary() * per100k, use.involuntary() * per100k);
+            }
+            System.out.println();
+        }
+    }
+
+    private void runJava(String mode, List<Row> rows, Map<String, Double> throughput, Map<String, String> idle,
+                         Map<String, Map<String, ThreadCpu.Use>> burstCpu) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
             BridgeConfig config = BridgeConfig.from(new JsonObject().put("notify", mode).put("node", "bench"));
@@ -118,7 +140,12 @@ public final class BridgeBenchmark {
             idle.put("java " + mode + " (5 s)", (after - before) + " (tid " + tid + ")");
 
             // (b) bursts, each consumed before the next
+            // Warm-up bursts, not counted: the first mode measured would otherwise pay for compiling the
+            // burst path (the C2 compiler took as much CPU as the loop during sigio's bursts).
+            consumer.consumeBursts(device::burst, work.burst(), WARM_UP_BURSTS);
+            Map<String, ThreadCpu.Use> cpuBefore = ThreadCpu.byJob();
             double secondsTaken = consumer.consumeBursts(device::burst, work.burst(), work.bursts());
+            burstCpu.put(mode, ThreadCpu.since(cpuBefore));
             long total = (long) work.bursts() * work.burst();
             String name = "java " + mode + ", event-bus consumer";
             if (consumer.gaps() != 0 || consumer.lost() != 0) {
