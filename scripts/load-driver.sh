@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Loads the mypoll module and opens its device nodes to users.
+# Loads the mypoll module and gives its device nodes to a group.
 #
 #   scripts/load-driver.sh [--ko FILE] [--group G] [param=value ...]
 #
 # param=value  module parameters: period_us=, queue_len=, count=
 # --ko FILE    module to load, default driver/kernel/mypoll.ko
-# --group G    chgrp the nodes to group G and chmod 0660; without it the
-#              nodes become 0666 (readable and writable by everybody)
+# --group G    chgrp the nodes to group G and chmod 0660. Without it: the
+#              group mypoll-bridge (the service's, made by the Debian
+#              package) when it exists, else the nodes stay as the kernel
+#              and udev made them (root only). Never 0666.
 #
 # Prints the device nodes. Run as root.
 set -euo pipefail
@@ -14,6 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KO=$ROOT/driver/kernel/mypoll.ko
 GROUP=
+DEFAULT_GROUP=mypoll-bridge
 params=()
 
 usage() {
@@ -36,6 +39,9 @@ done
 if [ -n "$GROUP" ] && ! getent group "$GROUP" >/dev/null; then
 	echo "load-driver: no group '$GROUP'" >&2
 	exit 1
+fi
+if [ -z "$GROUP" ] && getent group "$DEFAULT_GROUP" >/dev/null; then
+	GROUP=$DEFAULT_GROUP
 fi
 if [ -d /sys/module/mypoll ]; then
 	echo "load-driver: mypoll is already loaded (scripts/unload-driver.sh first)" >&2
@@ -70,8 +76,10 @@ for node in "${nodes[@]}"; do
 	if [ -n "$GROUP" ]; then
 		chgrp "$GROUP" "$node"
 		chmod 0660 "$node"
-	else
-		chmod 0666 "$node"
 	fi
 	echo "$node"
 done
+if [ -z "$GROUP" ]; then
+	echo "load-driver: no group '$DEFAULT_GROUP': the nodes are left as they are" \
+		"($(stat -c '%U:%G %a' "${nodes[0]}")); give them to a group of users with --group G" >&2
+fi
