@@ -36,6 +36,8 @@ public final class Defaults {
     public static final int SOCKET_BUFFER_BYTES = 256 * 1024;
     /** A batch frame is sent as soon as it holds this many events. */
     public static final int BATCH_MAX_EVENTS = 256;
+    /** On: a scrape reaches only what the HTTP server's address, Host, Origin and token rules let through. */
+    public static final boolean METRICS_ENABLED = true;
     public static final long STATUS_INTERVAL_MS = 1000;
     public static final boolean LOG_EVENTS = true;
 
@@ -90,6 +92,7 @@ public final class Defaults {
                         .put("interfaces", new JsonArray())
                         .put("failureTimeoutSeconds", FAILURE_TIMEOUT_SECONDS)
                         .put("tls", new JsonObject().put("certFile", "").put("keyFile", "").put("trustFile", "")))
+                .put("metrics", new JsonObject().put("enabled", METRICS_ENABLED))
                 .put("statusIntervalMs", STATUS_INTERVAL_MS)
                 .put("logEvents", LOG_EVENTS)
                 .put("devices", new JsonArray().add(new JsonObject()

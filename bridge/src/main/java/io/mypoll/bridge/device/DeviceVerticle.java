@@ -1,5 +1,6 @@
 package io.mypoll.bridge.device;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.bridge.cluster.DeviceClaims;
 import io.mypoll.bridge.cluster.DeviceDirectory;
 import io.mypoll.bridge.config.BridgeConfig;
@@ -49,6 +50,8 @@ public final class DeviceVerticle extends VerticleBase {
     private final Set<String> retries = new HashSet<>();
     private boolean stopping;
     private DeviceClaims claims;
+    /** Where the devices' meters go; null without metrics. */
+    private MeterRegistry registry;
     private EventPublisher events;
     private StatusPublisher status;
 
@@ -87,6 +90,7 @@ public final class DeviceVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         DeviceDirectory directory = new DeviceDirectory(vertx);
+        registry = config.metrics().registry();
         claims = new DeviceClaims(directory, config.node(), config.devices());
         status = new StatusPublisher(vertx, config.node(), directory.selfId(), config.notifyMode().label(),
                 config.statusIntervalMs(), served.values());
@@ -114,12 +118,12 @@ public final class DeviceVerticle extends VerticleBase {
     private void openAndRun() {
         for (DeviceConfig dc : config.devices()) {
             try {
-                served.put(dc.id(), new ServedDevice(dc, opener.apply(dc)));
+                served.put(dc.id(), new ServedDevice(dc, opener.apply(dc), registry));
             } catch (ConfigException e) {
                 if (!dc.waitForDevice()) {
                     throw e;
                 }
-                served.put(dc.id(), new ServedDevice(dc, "waiting for it: " + e.getMessage()));
+                served.put(dc.id(), new ServedDevice(dc, "waiting for it: " + e.getMessage(), registry));
                 LOG.log(System.Logger.Level.WARNING, "device {0} is missing, waited for: {1}", dc.id(),
                         e.getMessage());
             }
@@ -224,5 +228,6 @@ public final class DeviceVerticle extends VerticleBase {
             loop.close();
         }
         served.values().stream().filter(d -> d.device != null).forEach(d -> d.device.close());
+        served.values().stream().filter(d -> d.meters != null).forEach(d -> d.meters.close());
     }
 }
