@@ -19,10 +19,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** The bridge's settings, checked: every problem is a {@link ConfigException} naming its key. */
+/**
+ * The bridge's settings, checked: every problem is a {@link ConfigException} naming its key.
+ *
+ * @param historyEvents the events kept per device for {@code mypoll.history.<device>}; 0 keeps none
+ */
 public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, long statusIntervalMs,
                            boolean logEvents, List<DeviceConfig> devices, HttpOptions http, BridgeOptions bridge,
-                           ClusterOptions cluster, MetricsOptions metrics) {
+                           ClusterOptions cluster, MetricsOptions metrics, int historyEvents) {
 
     /**
      * The HTTP server.
@@ -140,7 +144,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
     /** The same settings with another device list (already checked by the caller). */
     public BridgeConfig withDevices(List<DeviceConfig> devices) {
         return new BridgeConfig(node, notifyMode, signalName, signal, statusIntervalMs, logEvents,
-                List.copyOf(devices), http, bridge, cluster, metrics);
+                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents);
     }
 
     public static BridgeConfig from(JsonObject json) {
@@ -165,7 +169,8 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
         return new BridgeConfig(node == null ? hostName() : node, notify, signalName, signal, statusIntervalMs,
                 root.flag("logEvents", Defaults.LOG_EVENTS), devices(json), http, bridge(root.object("bridge")),
                 cluster(root.object("cluster")),
-                new MetricsOptions(root.object("metrics").flag("enabled", Defaults.METRICS_ENABLED)));
+                new MetricsOptions(root.object("metrics").flag("enabled", Defaults.METRICS_ENABLED)),
+                (int) root.object("history").number("events", Defaults.HISTORY_EVENTS, 0, 100_000));
     }
 
     /** Every key must be one the bridge knows: a typo would otherwise be ignored without a word. */

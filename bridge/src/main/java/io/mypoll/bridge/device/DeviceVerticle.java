@@ -107,6 +107,7 @@ public final class DeviceVerticle extends VerticleBase {
             for (ServedDevice d : served.values()) {
                 consumers.add(bus.consumer(Addresses.trigger(d.id()), new TriggerHandler(d)));
                 consumers.add(bus.consumer(Addresses.control(d.id()), new ControlHandler(d)));
+                consumers.add(bus.consumer(Addresses.history(d.id()), new HistoryHandler(d, config.node())));
             }
             status.start();
             return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -118,12 +119,13 @@ public final class DeviceVerticle extends VerticleBase {
     private void openAndRun() {
         for (DeviceConfig dc : config.devices()) {
             try {
-                served.put(dc.id(), new ServedDevice(dc, opener.apply(dc), registry));
+                served.put(dc.id(), new ServedDevice(dc, opener.apply(dc), registry, config.historyEvents()));
             } catch (ConfigException e) {
                 if (!dc.waitForDevice()) {
                     throw e;
                 }
-                served.put(dc.id(), new ServedDevice(dc, "waiting for it: " + e.getMessage(), registry));
+                served.put(dc.id(), new ServedDevice(dc, "waiting for it: " + e.getMessage(), registry,
+                        config.historyEvents()));
                 LOG.log(System.Logger.Level.WARNING, "device {0} is missing, waited for: {1}", dc.id(),
                         e.getMessage());
             }

@@ -102,6 +102,7 @@ final class EventPublisher implements DeviceListener {
         for (DeviceEvent event : batch) {
             target.counters.record(event);
             JsonObject json = eventJson.encode(target.id(), event);
+            target.history.add(json);
             if (forOtherNodes == null) {
                 bus.publish(Addresses.EVENTS, json);
             } else {

@@ -1,6 +1,7 @@
 package io.mypoll.bridge.device;
 
 import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
+import io.mypoll.bridge.contract.Defaults;
 import io.mypoll.bridge.contract.ReplyCodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.driver.Device;
@@ -21,6 +22,7 @@ final class ServedDevice {
     final DeviceCounters counters;
     /** Null without metrics. */
     final DeviceMeters meters;
+    final DeviceHistory history;
     /** The open reader; the last one while closed, null while waited for at start. */
     Device device;
     /** False once the device went away (or while it is waited for); closedReason says why. Read by metrics. */
@@ -33,23 +35,28 @@ final class ServedDevice {
     /** When {@code open} last changed (or the device was first opened or waited for). */
     Instant since = Instant.now();
 
-    /** A device with no meters. */
+    /** A device with no meters and the default history. */
     ServedDevice(DeviceConfig config, Device device) {
-        this(config, device, null, null);
+        this(config, device, null, null, Defaults.HISTORY_EVENTS);
     }
 
-    /** @param registry where its meters go; null for none */
-    ServedDevice(DeviceConfig config, Device device, MeterRegistry registry) {
-        this(config, device, null, registry);
+    /**
+     * @param registry      where its meters go; null for none
+     * @param historyEvents the events its history keeps
+     */
+    ServedDevice(DeviceConfig config, Device device, MeterRegistry registry, int historyEvents) {
+        this(config, device, null, registry, historyEvents);
     }
 
     /** A device missing at start, waited for. */
-    ServedDevice(DeviceConfig config, String reason, MeterRegistry registry) {
-        this(config, null, reason, registry);
+    ServedDevice(DeviceConfig config, String reason, MeterRegistry registry, int historyEvents) {
+        this(config, null, reason, registry, historyEvents);
     }
 
-    private ServedDevice(DeviceConfig config, Device device, String reason, MeterRegistry registry) {
+    private ServedDevice(DeviceConfig config, Device device, String reason, MeterRegistry registry,
+                         int historyEvents) {
         this.config = config;
+        this.history = new DeviceHistory(historyEvents, Defaults.HISTORY_SECONDS);
         this.device = device;
         this.open = device != null;
         this.closedReason = reason;
@@ -81,6 +88,7 @@ final class ServedDevice {
         reopens++;
         since = Instant.now();
         counters.restart();
+        history.reopened();
     }
 
     /** The device went away; its last reader stays until it is back. */
