@@ -2,8 +2,10 @@
 # Installs what building and testing the project needs, from Debian's packages,
 # when it is missing: a JDK 17 or newer, Maven, a C compiler, make, Node.js
 # and npm (to fetch the dashboard's libraries), OpenSSL (the tests make TLS
-# certificates), Chromium and its driver (for the browser test;
-# MYPOLL_BROWSER=0 leaves them out, for run.sh and bench.sh), and with
+# certificates), the Prometheus project's Python client (the metrics test
+# parses /metrics with its text-format parser), Chromium and its driver (for
+# the browser test; MYPOLL_BROWSER=0 leaves them out, for run.sh and
+# bench.sh), and with
 # MYPOLL_WEBSOCKETD=1 websocketd (the peer reference of bench.sh --web).
 set -euo pipefail
 
@@ -16,6 +18,7 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+/usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || missing+=(python3 python3-prometheus-client)
 # The dashboard's browser test drives Debian's Chromium.
 if [ "${MYPOLL_BROWSER:-1}" = 1 ]; then
 	command -v chromium >/dev/null 2>&1 || missing+=(chromium)

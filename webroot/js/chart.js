@@ -1,5 +1,5 @@
 // The events/s chart: the total and one line per device@node over the last
-// five minutes, one point a second. uPlot is the global of
+// five minutes, one point a second, the past from the devices' history. uPlot is the global of
 // lib/uPlot.iife.min.js, loaded before the modules.
 
 import { $, fmtRate } from './util.js';
@@ -62,6 +62,47 @@ export function chartTick() {
   }
   if (grew || !chart) buildChart();
   else chart.setData(chartColumns());
+  describe();
+}
+
+// The devices' per-second counts from their history ({device, node, rate:
+// {from, counts}}) replace the chart's past, so an opened page shows the
+// whole window at once; live ticks go on from there.
+export function loadRates(histories) {
+  const rated = histories.filter((h) => h && h.rate && Array.isArray(h.rate.counts) && h.rate.counts.length);
+  chartData.x.length = 0;
+  chartData.total.length = 0;
+  for (const col of chartData.byKey.values()) col.length = 0;
+  if (rated.length) {
+    const from = Math.min(...rated.map((h) => h.rate.from));
+    const end = Math.max(...rated.map((h) => h.rate.from + h.rate.counts.length - 1));
+    for (let second = from; second <= end; second++) {
+      chartData.x.push(second);
+      chartData.total.push(0);
+    }
+    for (const h of rated) {
+      const key = `${h.device}@${h.node}`;
+      if (!chartData.byKey.has(key)) chartKeys.push(key);
+      const col = new Array(chartData.x.length).fill(0);
+      chartData.byKey.set(key, col);
+      h.rate.counts.forEach((n, i) => {
+        const at = h.rate.from - from + i;
+        col[at] = n;
+        chartData.total[at] += n;
+      });
+    }
+    for (const col of chartData.byKey.values()) {
+      if (col.length < chartData.x.length) col.push(...new Array(chartData.x.length - col.length).fill(0));
+    }
+  }
+  buildChart();
+}
+
+// The canvas has no text: how many seconds the chart shows and the events
+// they hold, for people who read the page with other tools (and the tests).
+function describe() {
+  chartEl.dataset.seconds = String(chartData.x.length);
+  chartEl.dataset.events = String(Math.round(chartData.total.reduce((sum, v) => sum + v, 0)));
 }
 
 function cssVar(name) {
@@ -100,6 +141,7 @@ function buildChart() {
     axes: [axis, { ...axis, size: 60, values: (u, vals) => vals.map((v) => fmtRate(v)) }],
     cursor: { drag: { x: false, y: false } },
   }, chartColumns(), chartEl);
+  describe();
 }
 
 function chartColumns() {

@@ -12,16 +12,19 @@ let requestSeq = 0;
 const pending = new Map();  // request id -> finish(err, reply)
 
 let handlers = {};           // address -> function of the message body
+let onOpen = () => {};
 let onReconnect = () => {};
 let openedBefore = false;
 let retryDelay = 0;   // ms before the next attempt; grows while the server is away
 let retryTimer = 0;
 
 // Connects and stays connected. handlers maps each address to register to a
-// function of the message body; onReconnect runs after each reconnection
-// (not the first connection).
+// function of the message body; onOpen runs on every connection, right after
+// the registrations were sent; onReconnect after each reconnection (not the
+// first connection).
 export function connect(addressHandlers, options = {}) {
   handlers = addressHandlers;
+  onOpen = options.onOpen || onOpen;
   onReconnect = options.onReconnect || onReconnect;
   open();
 }
@@ -49,6 +52,7 @@ function open() {
         if (!err && msg) handler(msg.body);
       });
     }
+    onOpen();
     // After a reconnection the server may have restarted with other
     // devices or settings; the first connection uses the load at start.
     if (openedBefore) onReconnect();
@@ -95,8 +99,9 @@ function isOpen() {
   return bus !== null && bus.state === EventBus.OPEN;
 }
 
-// send() with a reply, as a promise that settles exactly once.
-function busRequest(address, body) {
+// send() with a reply, as a promise that settles exactly once. Sent on the
+// socket after its registrations, which the bridge handles in order.
+export function busRequest(address, body) {
   return new Promise((resolve, reject) => {
     if (!isOpen()) {
       reject(new Error('Not connected to the server.'));

@@ -36,6 +36,32 @@ export function addEvent(ev) {
   if (!paused) requestDraw(draw);
 }
 
+// The history of the devices (each device's events oldest first) replaces
+// what the table holds: the newest EVENT_ROWS, ordered by time across devices.
+export function loadEvents(perDevice) {
+  const all = perDevice.flatMap((events, d) => events.map((ev, i) => ({ ev, d, i, t: timeKey(ev.time) })));
+  // Stable for one device's events, which are in seq order already.
+  all.sort((a, b) => a.t - b.t || (a.d === b.d ? a.i - b.i : a.d - b.d));
+  ring.fill(undefined);
+  ringHead = 0;
+  ringSize = 0;
+  for (const { ev } of all.slice(-EVENT_ROWS)) {
+    ring[ringHead] = ev;
+    ringHead = (ringHead + 1) % EVENT_ROWS;
+    ringSize++;
+  }
+  if (!paused) drawRows();
+}
+
+// "2026-11-23T13:11:27.027152Z" -> microseconds since 1970, for ordering.
+function timeKey(iso) {
+  if (typeof iso !== 'string') return 0;
+  const ms = Date.parse(iso);
+  const fraction = /\.(\d+)Z$/.exec(iso);
+  const micros = fraction ? Number(fraction[1].padEnd(6, '0').slice(3, 6)) : 0;
+  return (Number.isFinite(ms) ? ms : 0) * 1000 + micros;
+}
+
 // The rows are built once; each cell keeps a Text node whose data is
 // replaced, so showing events never creates DOM nodes. The details cell
 // also keeps its element, for the tooltip.

@@ -5,7 +5,10 @@ import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.config.ConfigLoader;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.logging.LogManager;
@@ -50,7 +53,7 @@ public final class Main {
             }
         }
         boolean forceCluster = cluster;
-        // The settings are read with a plain Vert.x; a clustered one is made only when they ask for it.
+        // The settings are read with a plain Vert.x; the bridge's own is made from them.
         Vertx reader = Vertx.vertx();
         BridgeConfig checked;
         try {
@@ -65,17 +68,19 @@ public final class Main {
             exit(2, e instanceof ConfigException ? e.getMessage() : "cannot start: " + e);
             return;
         }
+        // Metrics and clustering can only be chosen when a Vert.x is made.
+        reader.close().await();
+        VertxOptions options = vertxOptions(checked);
         Vertx vertx;
         if (checked.cluster().enabled()) {
-            reader.close().await();
             try {
-                vertx = ClusterSetup.start(checked.cluster()).await();
+                vertx = ClusterSetup.start(checked.cluster(), options).await();
             } catch (Exception e) {
                 exit(2, e instanceof ConfigException ? e.getMessage() : "cannot join the cluster: " + e);
                 return;
             }
         } else {
-            vertx = reader;
+            vertx = Vertx.vertx(options);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
         vertx.deployVerticle(new BridgeVerticle(checked))
@@ -84,6 +89,22 @@ public final class Main {
                             : "cannot start: " + e;
                     vertx.close().onComplete(v -> exit(2, message));
                 });
+    }
+
+    /**
+     * With {@code metrics.enabled}, Vert.x's own metrics (event bus, HTTP server and client, pools) and the
+     * JVM's (memory, GC, threads) in a Prometheus registry, which the bridge's meters join and
+     * {@code /metrics} serves. Vert.x's default labels keep their number bounded: no address or path label.
+     */
+    public static VertxOptions vertxOptions(BridgeConfig config) {
+        VertxOptions options = new VertxOptions();
+        if (config.metrics().enabled()) {
+            options.setMetricsOptions(new MicrometerMetricsOptions()
+                    .setEnabled(true)
+                    .setJvmMetricsEnabled(true)
+                    .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        }
+        return options;
     }
 
     private static void exit(int status, String message) {

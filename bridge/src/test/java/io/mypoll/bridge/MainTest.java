@@ -93,7 +93,8 @@ class MainTest {
     @Test
     void anUnknownKeyStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
         assertStopsWithOneLine(dir, config(", \"htpp\": {\"port\": 9090}"), "htpp: unknown key (known here: "
-                + "bridge, cluster, devices, http, logEvents, node, notify, signal, statusIntervalMs)");
+                + "bridge, cluster, devices, history, http, logEvents, metrics, node, notify, signal, "
+                + "statusIntervalMs)");
     }
 
     @Test

@@ -27,6 +27,11 @@ public final class ClusterSetup {
     }
 
     public static Future<Vertx> start(ClusterOptions options) {
+        return start(options, new VertxOptions());
+    }
+
+    /** @param vertxOptions the options besides the event bus's, which {@code options} sets */
+    public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {
         Config hazelcast;
         try {
             hazelcast = hazelcastConfig(options);
@@ -36,7 +41,7 @@ public final class ClusterSetup {
                             + (e instanceof NoSuchFileException ? "no such file" : e.getMessage())));
         }
         return Vertx.builder()
-                .with(new VertxOptions().setEventBusOptions(eventBusOptions(options)))
+                .with(new VertxOptions(vertxOptions).setEventBusOptions(eventBusOptions(options)))
                 .withClusterManager(new HazelcastClusterManager(hazelcast))
                 .buildClustered();
     }

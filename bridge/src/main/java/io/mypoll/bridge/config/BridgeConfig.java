@@ -5,8 +5,10 @@ import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.NotifyMode;
 import io.mypoll.driver.linux.Signals;
 import io.mypoll.driver.mypoll.EmulatedDevice;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -17,10 +19,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** The bridge's settings, checked: every problem is a {@link ConfigException} naming its key. */
+/**
+ * The bridge's settings, checked: every problem is a {@link ConfigException} naming its key.
+ *
+ * @param historyEvents the events kept per device for {@code mypoll.history.<device>}; 0 keeps none
+ */
 public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, long statusIntervalMs,
                            boolean logEvents, List<DeviceConfig> devices, HttpOptions http, BridgeOptions bridge,
-                           ClusterOptions cluster) {
+                           ClusterOptions cluster, MetricsOptions metrics, int historyEvents) {
 
     /**
      * The HTTP server.
@@ -79,6 +85,21 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                                  int failureTimeoutSeconds, TlsFiles tls) {
     }
 
+    /**
+     * Prometheus metrics at {@code /metrics}.
+     *
+     * @param enabled whether Vert.x collects metrics and the bridge serves them
+     */
+    public record MetricsOptions(boolean enabled) {
+        /**
+         * The registry the bridge's own meters join and {@code /metrics} serves: Vert.x's default one,
+         * which exists only when Vert.x was made with metrics on; null when off or absent.
+         */
+        public MeterRegistry registry() {
+            return enabled ? BackendRegistries.getDefaultNow() : null;
+        }
+    }
+
     /** Device ids become event-bus addresses and URL parts. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     /** The keys each device type takes. */
@@ -123,7 +144,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
     /** The same settings with another device list (already checked by the caller). */
     public BridgeConfig withDevices(List<DeviceConfig> devices) {
         return new BridgeConfig(node, notifyMode, signalName, signal, statusIntervalMs, logEvents,
-                List.copyOf(devices), http, bridge, cluster);
+                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents);
     }
 
     public static BridgeConfig from(JsonObject json) {
@@ -147,7 +168,9 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
         HttpOptions http = http(root.object("http"));
         return new BridgeConfig(node == null ? hostName() : node, notify, signalName, signal, statusIntervalMs,
                 root.flag("logEvents", Defaults.LOG_EVENTS), devices(json), http, bridge(root.object("bridge")),
-                cluster(root.object("cluster")));
+                cluster(root.object("cluster")),
+                new MetricsOptions(root.object("metrics").flag("enabled", Defaults.METRICS_ENABLED)),
+                (int) root.object("history").number("events", Defaults.HISTORY_EVENTS, 0, 100_000));
     }
 
     /** Every key must be one the bridge knows: a typo would otherwise be ignored without a word. */

@@ -34,6 +34,11 @@ public final class Addresses {
         return "mypoll.trigger." + device;
     }
 
+    /** Request/reply: {@link HistoryRequest}; the device's kept events and per-second counts. */
+    public static String history(String device) {
+        return "mypoll.history." + device;
+    }
+
     /** Request/reply: {@link ControlRequest}. */
     public static String control(String device) {
         return "mypoll.control." + device;

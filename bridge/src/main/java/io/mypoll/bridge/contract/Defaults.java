@@ -36,7 +36,13 @@ public final class Defaults {
     public static final int SOCKET_BUFFER_BYTES = 256 * 1024;
     /** A batch frame is sent as soon as it holds this many events. */
     public static final int BATCH_MAX_EVENTS = 256;
+    /** On: a scrape reaches only what the HTTP server's address, Host, Origin and token rules let through. */
+    public static final boolean METRICS_ENABLED = true;
     public static final long STATUS_INTERVAL_MS = 1000;
+    /** Events kept per device for pages that open and scripts that ask: about 1 MB per device. */
+    public static final int HISTORY_EVENTS = 1000;
+    /** Per-second counts kept per device: the dashboard chart's window. */
+    public static final int HISTORY_SECONDS = 300;
     public static final boolean LOG_EVENTS = true;
 
     public static final String DEVICE_ID = "mypoll";
@@ -90,6 +96,8 @@ public final class Defaults {
                         .put("interfaces", new JsonArray())
                         .put("failureTimeoutSeconds", FAILURE_TIMEOUT_SECONDS)
                         .put("tls", new JsonObject().put("certFile", "").put("keyFile", "").put("trustFile", "")))
+                .put("metrics", new JsonObject().put("enabled", METRICS_ENABLED))
+                .put("history", new JsonObject().put("events", HISTORY_EVENTS))
                 .put("statusIntervalMs", STATUS_INTERVAL_MS)
                 .put("logEvents", LOG_EVENTS)
                 .put("devices", new JsonArray().add(new JsonObject()

@@ -1,5 +1,6 @@
 package io.mypoll.bridge.device;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.bridge.cluster.DeviceClaims;
 import io.mypoll.bridge.cluster.DeviceDirectory;
 import io.mypoll.bridge.config.BridgeConfig;
@@ -49,6 +50,8 @@ public final class DeviceVerticle extends VerticleBase {
     private final Set<String> retries = new HashSet<>();
     private boolean stopping;
     private DeviceClaims claims;
+    /** Where the devices' meters go; null without metrics. */
+    private MeterRegistry registry;
     private EventPublisher events;
     private StatusPublisher status;
 
@@ -87,6 +90,7 @@ public final class DeviceVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         DeviceDirectory directory = new DeviceDirectory(vertx);
+        registry = config.metrics().registry();
         claims = new DeviceClaims(directory, config.node(), config.devices());
         status = new StatusPublisher(vertx, config.node(), directory.selfId(), config.notifyMode().label(),
                 config.statusIntervalMs(), served.values());
@@ -103,6 +107,7 @@ public final class DeviceVerticle extends VerticleBase {
             for (ServedDevice d : served.values()) {
                 consumers.add(bus.consumer(Addresses.trigger(d.id()), new TriggerHandler(d)));
                 consumers.add(bus.consumer(Addresses.control(d.id()), new ControlHandler(d)));
+                consumers.add(bus.consumer(Addresses.history(d.id()), new HistoryHandler(d, config.node())));
             }
             status.start();
             return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -114,12 +119,13 @@ public final class DeviceVerticle extends VerticleBase {
     private void openAndRun() {
         for (DeviceConfig dc : config.devices()) {
             try {
-                served.put(dc.id(), new ServedDevice(dc, opener.apply(dc)));
+                served.put(dc.id(), new ServedDevice(dc, opener.apply(dc), registry, config.historyEvents()));
             } catch (ConfigException e) {
                 if (!dc.waitForDevice()) {
                     throw e;
                 }
-                served.put(dc.id(), new ServedDevice(dc, "waiting for it: " + e.getMessage()));
+                served.put(dc.id(), new ServedDevice(dc, "waiting for it: " + e.getMessage(), registry,
+                        config.historyEvents()));
                 LOG.log(System.Logger.Level.WARNING, "device {0} is missing, waited for: {1}", dc.id(),
                         e.getMessage());
             }
@@ -224,5 +230,6 @@ public final class DeviceVerticle extends VerticleBase {
             loop.close();
         }
         served.values().stream().filter(d -> d.device != null).forEach(d -> d.device.close());
+        served.values().stream().filter(d -> d.meters != null).forEach(d -> d.meters.close());
     }
 }

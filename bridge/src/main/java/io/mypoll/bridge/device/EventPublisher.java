@@ -124,8 +124,9 @@ final class EventPublisher implements DeviceListener {
 
     /** Context: counts the batch and, in a cluster, sends it to the other nodes as one message. */
     private void account(ServedDevice target, List<DeviceEvent> batch, List<JsonObject> encoded) {
-        for (DeviceEvent event : batch) {
-            target.counters.record(event);
+        for (int i = 0; i < batch.size(); i++) {
+            target.counters.record(batch.get(i));
+            target.history.add(encoded.get(i));
         }
         if (batchHeader != null) {
             bus.publish(Addresses.EVENT_BATCHES, batchHeader.copy().put("device", target.id())

@@ -1,8 +1,11 @@
 package io.mypoll.bridge.device;
 
 import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
+import io.mypoll.bridge.contract.Defaults;
 import io.mypoll.bridge.contract.ReplyCodes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.driver.Device;
+import io.mypoll.driver.mypoll.DeviceStats;
 import io.mypoll.driver.mypoll.MypollControl;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -17,28 +20,60 @@ import java.util.List;
 final class ServedDevice {
     final DeviceConfig config;
     final DeviceCounters counters;
+    /** Null without metrics. */
+    final DeviceMeters meters;
+    final DeviceHistory history;
     /** The open reader; the last one while closed, null while waited for at start. */
     Device device;
-    /** False once the device went away (or while it is waited for); closedReason says why. */
-    boolean open;
+    /** False once the device went away (or while it is waited for); closedReason says why. Read by metrics. */
+    volatile boolean open;
     String closedReason;
-    /** Times the device came back and was opened again. */
-    int reopens;
+    /** Times the device came back and was opened again. Read by metrics. */
+    volatile int reopens;
+    /** The driver's own counters as last read; null before, and for types without them. Read by metrics. */
+    volatile DeviceStats driverStats;
     /** When {@code open} last changed (or the device was first opened or waited for). */
     Instant since = Instant.now();
 
+    /** A device with no meters and the default history. */
     ServedDevice(DeviceConfig config, Device device) {
-        this.config = config;
-        this.device = device;
-        this.open = true;
-        this.counters = new DeviceCounters(device.eventTypes());
+        this(config, device, null, null, Defaults.HISTORY_EVENTS);
+    }
+
+    /**
+     * @param registry      where its meters go; null for none
+     * @param historyEvents the events its history keeps
+     */
+    ServedDevice(DeviceConfig config, Device device, MeterRegistry registry, int historyEvents) {
+        this(config, device, null, registry, historyEvents);
     }
 
     /** A device missing at start, waited for. */
-    ServedDevice(DeviceConfig config, String reason) {
+    ServedDevice(DeviceConfig config, String reason, MeterRegistry registry, int historyEvents) {
+        this(config, null, reason, registry, historyEvents);
+    }
+
+    private ServedDevice(DeviceConfig config, Device device, String reason, MeterRegistry registry,
+                         int historyEvents) {
         this.config = config;
+        this.history = new DeviceHistory(historyEvents, Defaults.HISTORY_SECONDS);
+        this.device = device;
+        this.open = device != null;
         this.closedReason = reason;
-        this.counters = new DeviceCounters(List.of());
+        this.meters = registry == null ? null : new DeviceMeters(registry, config.id());
+        this.counters = new DeviceCounters(device != null ? device.eventTypes() : List.of(), meters);
+        if (meters != null) {
+            meters.state(this);
+        }
+    }
+
+    /** The driver's counters, read by the status publisher; their meters come with the first reading. */
+    void driverStats(DeviceStats stats) {
+        boolean first = driverStats == null;
+        driverStats = stats;
+        if (first && meters != null) {
+            meters.driver(this);
+        }
     }
 
     String id() {
@@ -53,6 +88,7 @@ final class ServedDevice {
         reopens++;
         since = Instant.now();
         counters.restart();
+        history.reopened();
     }
 
     /** The device went away; its last reader stays until it is back. */

@@ -64,16 +64,17 @@ final class StatusPublisher {
         for (ServedDevice d : devices) {
             JsonObject entry = describe(d).put("online", true).mergeIn(d.counters.snapshot());
             if (d.open && d.device instanceof MypollControl control) {
-                entry.put("driver", driverCounters(control));
+                entry.put("driver", driverCounters(d, control));
             }
             list.add(entry);
         }
         vertx.eventBus().publish(Addresses.STATUS, NodeStatus.online(node, nodeId, intervalMs, list));
     }
 
-    private static JsonObject driverCounters(MypollControl control) {
+    private static JsonObject driverCounters(ServedDevice d, MypollControl control) {
         try {
             DeviceStats s = control.stats();
+            d.driverStats(s);
             return new JsonObject()
                     .put("generated", s.generated()).put("delivered", s.delivered())
                     .put("lost", s.lost()).put("queued", s.queued()).put("capacity", s.capacity())

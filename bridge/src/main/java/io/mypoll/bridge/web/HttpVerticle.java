@@ -1,5 +1,9 @@
 package io.mypoll.bridge.web;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.BridgeConfig.HttpOptions;
 import io.mypoll.bridge.config.ConfigException;
@@ -15,17 +19,21 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the dashboard ({@code webroot/}), the SockJS endpoint of the event
- * bus at {@code /eventbus}, the REST API under {@code /api} and
- * {@code /health}, on the configured address (loopback by default), and
- * publishes {@code mypoll.sockets}.
+ * bus at {@code /eventbus}, the REST API under {@code /api},
+ * {@code /health} and, with metrics on, {@code /metrics}, on the configured
+ * address (loopback by default), and publishes {@code mypoll.sockets}.
  *
  * <p>Every request passes, in order: the Host check (DNS rebinding), the
- * security headers, the Origin check ({@code /eventbus}, {@code /api}), and
+ * security headers, the Origin check ({@code /eventbus}, {@code /api},
+ * {@code /metrics}), and
  * where a token is configured, authentication (all but {@code /health}).
  */
 public final class HttpVerticle extends VerticleBase {
@@ -38,6 +46,9 @@ public final class HttpVerticle extends VerticleBase {
     private final StatusCache status = new StatusCache();
     private SockJsEndpoint sockJs;
     private HttpServer server;
+    /** Where /metrics reads; null without metrics. */
+    private MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
 
     public HttpVerticle(BridgeConfig config) {
         this.config = config;
@@ -46,6 +57,7 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         HttpOptions http = config.http();
+        registry = config.metrics().registry();
         Router router;
         HttpServerOptions options;
         try {
@@ -100,6 +112,7 @@ public final class HttpVerticle extends VerticleBase {
         OriginCheck originCheck = new OriginCheck(http.allowedOrigins());
         router.route("/eventbus/*").handler(originCheck);
         router.route("/api/*").handler(originCheck);
+        router.route("/metrics").handler(originCheck);
         if (http.authTokenFile() != null) {
             BasicAuthHandler auth = BasicAuthHandler.create(TokenAuthentication.fromFile(http.authTokenFile()),
                     "mypoll-bridge");
@@ -110,8 +123,27 @@ public final class HttpVerticle extends VerticleBase {
         sockJs = new SockJsEndpoint(vertx, config.bridge());
         router.route("/eventbus/*").subRouter(sockJs.router(vertx));
         new RestApi(vertx, config, status).mount(router);
+        if (registry != null) {
+            router.get("/metrics").handler(PrometheusScrapingHandler.create());
+            registerMeters();
+        }
         router.routeWithRegex(DASHBOARD_FILES).handler(StaticHandler.create("webroot").setCachingEnabled(false));
         return router;
+    }
+
+    /** The bridge's own: read by the scrape, which runs on this verticle's event loop like the endpoint. */
+    private void registerMeters() {
+        meters.add(Gauge.builder("mypoll.bridge.sockets", sockJs, SockJsEndpoint::sockets)
+                .description("Open SockJS bridge sockets").register(registry));
+        meters.add(FunctionCounter.builder("mypoll.bridge.dropped", sockJs, SockJsEndpoint::dropped)
+                .description("Messages dropped for bridge sockets that could not take them").register(registry));
+    }
+
+    @Override
+    public Future<?> stop() {
+        // Not registry::remove: that would dereference a null registry (metrics off) at once.
+        meters.forEach(meter -> registry.remove(meter));
+        return Future.succeededFuture();
     }
 
     /** mypoll.sockets: this node's SockJS sockets and the messages dropped for slow ones. */

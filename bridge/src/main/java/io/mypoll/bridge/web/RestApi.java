@@ -4,6 +4,7 @@ import io.mypoll.bridge.logging.LogText;
 import io.mypoll.bridge.cluster.DeviceDirectory;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.HistoryRequest;
 import io.mypoll.bridge.contract.TriggerRequest;
 import io.mypoll.driver.mypoll.MypollAbi;
 import io.vertx.core.Future;
@@ -57,6 +58,7 @@ final class RestApi {
         router.get("/api/status").handler(ctx -> json(ctx, 200, status.snapshot()));
         router.post("/api/devices/:id/trigger").handler(this::trigger);
         router.put("/api/devices/:id/period").handler(this::period);
+        router.get("/api/devices/:id/events").handler(this::history);
         router.get("/health").handler(this::health);
         router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: "
                 + ctx.request().method() + " " + ctx.request().path()));
@@ -113,6 +115,21 @@ final class RestApi {
             return;
         }
         forward(ctx, Addresses.control(ctx.pathParam("id")), new JsonObject().put("periodMs", periodMs));
+    }
+
+    /** The device's kept events, after {@code ?since=SEQ} when given, and its per-second counts. */
+    private void history(RoutingContext ctx) {
+        JsonObject body = new JsonObject();
+        String since = ctx.request().getParam("since");
+        if (since != null) {
+            try {
+                body.put("since", HistoryRequest.seq(since));
+            } catch (ReplyException e) {
+                error(ctx, 400, e.getMessage());
+                return;
+            }
+        }
+        forward(ctx, Addresses.history(ctx.pathParam("id")), body);
     }
 
     private void forward(RoutingContext ctx, String address, JsonObject body) {

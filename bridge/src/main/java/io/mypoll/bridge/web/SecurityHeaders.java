@@ -23,7 +23,7 @@ final class SecurityHeaders implements Handler<RoutingContext> {
         headers.set("Referrer-Policy", "no-referrer");
         String path = ctx.normalizedPath();
         headers.set("Cache-Control", path.startsWith("/api/") || path.equals("/health")
-                || path.startsWith("/eventbus/") ? "no-store" : "no-cache");
+                || path.equals("/metrics") || path.startsWith("/eventbus/") ? "no-store" : "no-cache");
         ctx.next();
     }
 }

@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  * bridge. It denies by default: browsers may receive only
  * {@code mypoll.events}, {@code mypoll.events.batched}, {@code mypoll.status}
  * and {@code mypoll.sockets},
- * and send only requests to {@code mypoll.trigger.<device>} (and
- * {@code mypoll.control.<device>} when control is enabled).
+ * and send only requests to {@code mypoll.trigger.<device>} and
+ * {@code mypoll.history.<device>} (and {@code mypoll.control.<device>} when
+ * control is enabled). A page asks for the history on the socket that it
+ * registered on, so the bridge has its registration when the history is
+ * taken: every later event reaches it live.
  *
  * <p>Two kinds of traffic bypass the bridge's own handling, each for a bound:
  * events reach the sockets through an {@link EventFanOut} and
@@ -39,6 +42,7 @@ final class SockJsEndpoint {
     private static final String SINK = "mypoll.sink";
     private static final Pattern TRIGGER = Pattern.compile("mypoll\\.trigger\\.[A-Za-z0-9_-]+");
     private static final Pattern CONTROL = Pattern.compile("mypoll\\.control\\.[A-Za-z0-9_-]+");
+    private static final Pattern HISTORY = Pattern.compile("mypoll\\.history\\.[A-Za-z0-9_-]+");
 
     private final BridgeOptions options;
     private final EventFanOut events = new EventFanOut(Addresses.EVENTS);
@@ -151,7 +155,8 @@ final class SockJsEndpoint {
             toSink(frame);
             return;
         }
-        if (TRIGGER.matcher(address).matches() || options.allowControl() && CONTROL.matcher(address).matches()) {
+        if (TRIGGER.matcher(address).matches() || HISTORY.matcher(address).matches()
+                || options.allowControl() && CONTROL.matcher(address).matches()) {
             relay.forward(socket, frame);
             toSink(frame);
         }

@@ -55,6 +55,23 @@ class BridgeConfigTest {
     }
 
     @Test
+    void metricsAreOnAndAThousandEventsAreKeptByDefault() {
+        BridgeConfig config = BridgeConfig.from(new JsonObject());
+        assertTrue(config.metrics().enabled());
+        assertEquals(1000, config.historyEvents());
+    }
+
+    @Test
+    void aBadMetricsOrHistorySettingNamesTheKey() {
+        assertEquals("metrics.enabled: must be true or false, not 1",
+                problem(new JsonObject().put("metrics", new JsonObject().put("enabled", 1))));
+        assertEquals("history.events: must be from 0 to 100000, not -1",
+                problem(new JsonObject().put("history", new JsonObject().put("events", -1))));
+        assertTrue(problem(new JsonObject().put("history", new JsonObject().put("seconds", 60)))
+                .startsWith("history.seconds: unknown key"));
+    }
+
+    @Test
     void aBadClusterSettingNamesTheKey() {
         assertEquals("cluster.enabled: must be true or false, not yes",
                 problem(new JsonObject().put("cluster", new JsonObject().put("enabled", "yes"))));

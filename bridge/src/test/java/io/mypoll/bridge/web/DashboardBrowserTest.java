@@ -148,6 +148,50 @@ class DashboardBrowserTest {
         assertTrue(errors.isEmpty(), "console errors: " + errors);
     }
 
+    /** The seq column of the shown rows, top to bottom, read in one script run. */
+    @SuppressWarnings("unchecked")
+    private List<Long> shownSeqs() {
+        return ((List<String>) browser.executeScript("return Array.from(document.querySelectorAll("
+                + "'#events tbody tr:not([hidden]) td.seq')).map(td => td.textContent);"))
+                .stream().map(Long::parseLong).collect(Collectors.toList());
+    }
+
+    /** Newest first, each one less than the one above: no event twice, none missing. */
+    private static void assertNoneTwiceNoneMissing(List<Long> seqs) {
+        for (int i = 1; i < seqs.size(); i++) {
+            assertEquals(seqs.get(i - 1) - 1, seqs.get(i), "row " + i + " of " + seqs);
+        }
+    }
+
+    @Test
+    void aPageOpenedAfter30SecondsOfEventsShowsThemAndTheChartAtOnceThenGoesOnLive() throws Exception {
+        // Events at 5 a second from the fixture's start; the page is opened 30 s later.
+        browser.get("about:blank");
+        Thread.sleep(Math.max(0, 30_000 - (System.currentTimeMillis() - openedAt)));
+        long before = web.generated(0);
+        browser.get("http://127.0.0.1:" + web.http.port() + "/");
+        long opened = System.currentTimeMillis();
+        // "At once": far sooner than the live events alone could fill them (5 a second).
+        waitFor("the past events in the table", () -> shownSeqs().size() >= before);
+        waitFor("the chart's past 30 s", () -> Integer.parseInt(
+                browser.findElement(By.id("rate-chart")).getDomAttribute("data-seconds")) >= 29);
+        long took = System.currentTimeMillis() - opened;
+        assertTrue(took < 4_000, "shown " + took + " ms after the page was opened");
+        List<Long> first = shownSeqs();
+        assertEquals(1, first.get(first.size() - 1), "every event since the first: " + first);
+        assertNoneTwiceNoneMissing(first);
+        int chartEvents = Integer.parseInt(browser.findElement(By.id("rate-chart")).getDomAttribute("data-events"));
+        assertTrue(chartEvents >= before - 15, "the chart counts the past events: " + chartEvents + " of "
+                + before);
+
+        Thread.sleep(3_000);
+        List<Long> later = shownSeqs();
+        assertTrue(later.get(0) >= first.get(0) + 10, "live events followed: " + later.get(0) + " after "
+                + first.get(0));
+        assertEquals(1, later.get(later.size() - 1));
+        assertNoneTwiceNoneMissing(later);
+    }
+
     @Test
     void aDeviceWhoseNodeLeftTheClusterIsShownOffline(Vertx vertx) throws Exception {
         waitFor("the connection", () -> "connected".equals(browser.findElement(By.id("connection")).getText()));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RestApiTest {
     private static final String JSON = "application/json";
 
-    private static void assertError(Response r, int status, String message) {
+    static void assertError(Response r, int status, String message) {
         assertEquals(status, r.status(), r.body());
         assertEquals(JSON, r.contentType());
         assertEquals(message, r.json().getString("error"));

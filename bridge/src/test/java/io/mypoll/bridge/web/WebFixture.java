@@ -104,6 +104,16 @@ public final class WebFixture {
         return EventBusSocket.connect(vertx, http.port()).await();
     }
 
+    /** A socket registered on that address, and on the status, whose first frame shows the register was handled. */
+    EventBusSocket registered(String address) throws InterruptedException {
+        EventBusSocket socket = socket();
+        socket.register(address);
+        socket.register(Addresses.STATUS);
+        // The bridge handles a socket's frames in order.
+        socket.await(f -> Addresses.STATUS.equals(f.getString("address")), 5_000);
+        return socket;
+    }
+
     public static final class EventBusSocket {
         /** Kept with its socket: Vert.x closes a client, and its WebSockets, once the client is garbage. */
         private final WebSocketClient client;
