@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -24,16 +22,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 /** The dashboard in a real headless Chromium (Debian's chromium and chromium-driver). */
 @ExtendWith(VertxExtension.class)
 class DashboardBrowserTest {
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
     private WebFixture web;
     private final List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -42,24 +36,13 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void open(Vertx vertx) throws Exception {
-        assertTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
-                "the browser test needs Debian's chromium and chromium-driver; scripts/test.sh installs them");
         web = new WebFixture(vertx, false, 200_000);
         vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.EVENTS, m -> {
             if (!"timer".equals(m.body().getString("type"))) {
                 published.add(m.body().encode());
             }
         });
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createTempDirectory("mypoll-chromium"));
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, Level.ALL.getName()));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start();
         browser.get("http://127.0.0.1:" + web.http.port() + "/");
         openedAt = System.currentTimeMillis();
     }
