@@ -6,10 +6,14 @@
 # read-only over virtio-9p and runs the host's JVM and the shaded jars from
 # it (bridge/target/mypoll-bridge.jar, testkit/target/mypoll-testkit.jar);
 # its port 8080 is forwarded to 127.0.0.1:HOSTPORT. The guest init and its
-# helpers (scripts/qemu/guest-lib.sh) come in the initramfs. In one boot it
+# helpers (scripts/qemu/guest-lib.sh) and the udev rule
+# (packaging/60-mypoll-bridge.rules) come in the initramfs. In one boot it
 # runs io.mypoll.testkit.check.DeviceCheck against the module, then the
 # bridge once per notify mode (sigio, poll) with the module's device, a
-# virtual keyboard (uinput) and the CMOS RTC on one loop, and for each the
+# virtual keyboard (uinput) and the CMOS RTC on one loop, as the
+# unprivileged user mypoll-bridge with no capability and only the group
+# access that the shipped rule (its examples uncommented for the keyboard
+# and the RTC) gives, applied by this host's systemd-udevd; for each the
 # host runs the JUnit tests io.mypoll.bridge.e2e.GuestBridgeE2E and
 # GuestDevicesE2E (SockJS event bus, REST status, the dashboard in headless
 # Chromium; typing, unplugging and replugging the keyboard through requests
@@ -94,7 +98,8 @@ die() {
 
 # ---- prerequisites ----------------------------------------------------------
 
-need_packages qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev chromium chromium-driver ||
+# udev: the guest runs this machine's systemd-udevd with the project's rule.
+need_packages qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev chromium chromium-driver udev ||
 	die "prerequisites: cannot install $missing_packages"
 command -v java >/dev/null || die "prerequisites: no java on PATH"
 command -v mvn >/dev/null || die "prerequisites: no mvn on PATH"
@@ -172,6 +177,8 @@ mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,bridge test-compi
 r=$work/root
 mkdir -p "$r/modules"
 cp "$work/build/mypoll.ko" "$r/mypoll.ko"
+# The udev rule the package installs; the guest adds its examples.
+cp packaging/60-mypoll-bridge.rules "$r/"
 for p in "${mod_order[@]}"; do
 	f=$moddir/$p
 	case "$p" in
