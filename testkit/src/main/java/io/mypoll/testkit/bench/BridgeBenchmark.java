@@ -134,9 +134,9 @@ public final class BridgeBenchmark {
             // idle: no events, the loop thread must not wake up
             Thread.sleep(500);
             int tid = loopTid();
-            long before = voluntarySwitches(tid);
+            long before = ThreadCpu.of(Path.of("/proc/self/task", Integer.toString(tid))).voluntary();
             Thread.sleep(5_000);
-            long after = voluntarySwitches(tid);
+            long after = ThreadCpu.of(Path.of("/proc/self/task", Integer.toString(tid))).voluntary();
             idle.put("java " + mode + " (5 s)", (after - before) + " (tid " + tid + ")");
 
             // (b) bursts, each consumed before the next
@@ -172,14 +172,5 @@ public final class BridgeBenchmark {
             }
         }
         throw new IllegalStateException("no device-loop thread");
-    }
-
-    private static long voluntarySwitches(int tid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/task/" + tid + "/status"))) {
-            if (line.startsWith("voluntary_ctxt_switches:")) {
-                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        throw new IllegalStateException("no voluntary_ctxt_switches for " + tid);
     }
 }

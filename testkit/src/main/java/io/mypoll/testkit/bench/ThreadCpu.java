@@ -21,6 +21,10 @@ final class ThreadCpu {
         Use minus(Use before) {
             return new Use(cpuNs - before.cpuNs, voluntary - before.voluntary, involuntary - before.involuntary);
         }
+
+        Use plus(Use other) {
+            return new Use(cpuNs + other.cpuNs, voluntary + other.voluntary, involuntary + other.involuntary);
+        }
     }
 
     private ThreadCpu() {
@@ -34,26 +38,31 @@ final class ThreadCpu {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    String comm = Files.readString(task.resolve("comm")).trim();
-                    long cpuNs = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
-                    long voluntary = 0;
-                    long involuntary = 0;
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:")) {
-                            voluntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-                            involuntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        }
-                    }
-                    Use sum = jobs.get(job(comm));
-                    jobs.put(job(comm), new Use(sum.cpuNs + cpuNs, sum.voluntary + voluntary,
-                            sum.involuntary + involuntary));
+                    jobs.merge(job(Files.readString(task.resolve("comm")).trim()), of(task), Use::plus);
                 } catch (NoSuchFileException e) {
                     // The thread ended while it was read.
                 }
             }
         }
         return jobs;
+    }
+
+    /** One thread's use so far: {@code task} is its {@code /proc/self/task/<tid>}. */
+    static Use of(Path task) throws IOException {
+        long cpuNs = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+        long voluntary = -1;
+        long involuntary = -1;
+        for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                voluntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                involuntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        if (voluntary < 0 || involuntary < 0) {
+            throw new IllegalStateException("no context switch counts in " + task.resolve("status"));
+        }
+        return new Use(cpuNs, voluntary, involuntary);
     }
 
     /** {@code after - before}, job by job. */
