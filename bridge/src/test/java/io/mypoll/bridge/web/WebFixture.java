@@ -153,17 +153,7 @@ public final class WebFixture {
 
         /** The next frame that matches, skipping others. */
         public JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            while (true) {
-                long left = deadline - System.currentTimeMillis();
-                JsonObject frame = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
-                if (frame == null) {
-                    throw new AssertionError("no matching frame within " + timeoutMs + " ms");
-                }
-                if (match.test(frame)) {
-                    return frame;
-                }
-            }
+            return awaitEach(timeoutMs, match).get(0);
         }
 
         /**
