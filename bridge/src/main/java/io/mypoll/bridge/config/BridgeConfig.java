@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, long statusIntervalMs,
                            boolean logEvents, List<DeviceConfig> devices, HttpOptions http, BridgeOptions bridge,
-                           ClusterOptions cluster, MetricsOptions metrics, int historyEvents) {
+                           ClusterOptions cluster, MetricsOptions metrics, int historyEvents, HealthOptions health) {
 
     /**
      * The HTTP server.
@@ -36,10 +36,12 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
      * @param insecure       serve a non-loopback address without TLS and authentication
      * @param tls            PEM files; null for plain HTTP
      * @param authTokenFile  the file holding the access token; null for no authentication
+     * @param headerTimeoutSeconds a request's headers must arrive within this, from the connection's opening
+     *                       or the previous response's end
      */
     public record HttpOptions(String host, int port, List<String> allowedOrigins, List<String> allowedHosts,
                               int idleTimeoutSeconds, int maxConnections, boolean insecure, TlsFiles tls,
-                              String authTokenFile) {
+                              String authTokenFile, int headerTimeoutSeconds) {
         /** Whether {@code host} is a loopback address, which only this machine reaches. */
         public boolean loopback() {
             return isLoopback(host);
@@ -90,6 +92,18 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
      *
      * @param enabled whether Vert.x collects metrics and the bridge serves them
      */
+    /**
+     * The health listener: {@code /health} and {@code /metrics} on loopback, apart from the HTTP server's
+     * connections, for a supervisor or a monitor.
+     *
+     * @param port its port on 127.0.0.1; 0 for none
+     */
+    public record HealthOptions(int port) {
+        public boolean enabled() {
+            return port != 0;
+        }
+    }
+
     public record MetricsOptions(boolean enabled) {
         /**
          * The registry the bridge's own meters join and {@code /metrics} serves: Vert.x's default one,
@@ -144,7 +158,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
     /** The same settings with another device list (already checked by the caller). */
     public BridgeConfig withDevices(List<DeviceConfig> devices) {
         return new BridgeConfig(node, notifyMode, signalName, signal, statusIntervalMs, logEvents,
-                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents);
+                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents, health);
     }
 
     public static BridgeConfig from(JsonObject json) {
@@ -170,7 +184,8 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                 root.flag("logEvents", Defaults.LOG_EVENTS), devices(json), http, bridge(root.object("bridge")),
                 cluster(root.object("cluster")),
                 new MetricsOptions(root.object("metrics").flag("enabled", Defaults.METRICS_ENABLED)),
-                (int) root.object("history").number("events", Defaults.HISTORY_EVENTS, 0, 100_000));
+                (int) root.object("history").number("events", Defaults.HISTORY_EVENTS, 0, 100_000),
+                new HealthOptions((int) root.object("health").number("port", Defaults.HEALTH_PORT, 0, 65535)));
     }
 
     /** Every key must be one the bridge knows: a typo would otherwise be ignored without a word. */
@@ -204,7 +219,8 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                 http.texts("allowedHosts", "host names", "[\"dash.example.org\"]"),
                 (int) http.number("idleTimeoutSeconds", Defaults.IDLE_TIMEOUT_SECONDS, 1, 3600),
                 (int) http.number("maxConnections", Defaults.MAX_CONNECTIONS, 1, 100_000),
-                insecure, files, tokenFile);
+                insecure, files, tokenFile,
+                (int) http.number("headerTimeoutSeconds", Defaults.HEADER_TIMEOUT_SECONDS, 1, 3600));
     }
 
     /** Both PEM files or neither; {@code withTrust}: the trust file too. */

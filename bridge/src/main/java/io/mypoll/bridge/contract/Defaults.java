@@ -23,6 +23,8 @@ public final class Defaults {
     public static final int IDLE_TIMEOUT_SECONDS = 60;
     /** Open connections at most; more are closed at once, well before the process runs out of files. */
     public static final int MAX_CONNECTIONS = 1000;
+    /** Headers that take longer are a slow client or an attack (slowloris), not a browser. */
+    public static final int HEADER_TIMEOUT_SECONDS = 10;
     public static final boolean INSECURE = false;
     /** Empty: no authentication (loopback only). */
     public static final String AUTH_TOKEN_FILE = "";
@@ -44,6 +46,8 @@ public final class Defaults {
     /** Per-second counts kept per device: the dashboard chart's window. */
     public static final int HISTORY_SECONDS = 300;
     public static final boolean LOG_EVENTS = true;
+    /** None: a supervisor's health listener is this installation's choice (the service's config sets one). */
+    public static final int HEALTH_PORT = 0;
 
     public static final String DEVICE_ID = "mypoll";
     public static final String DEVICE_TYPE = "auto";
@@ -74,6 +78,7 @@ public final class Defaults {
                         .put("allowedHosts", new JsonArray())
                         .put("idleTimeoutSeconds", IDLE_TIMEOUT_SECONDS)
                         .put("maxConnections", MAX_CONNECTIONS)
+                        .put("headerTimeoutSeconds", HEADER_TIMEOUT_SECONDS)
                         .put("insecure", INSECURE)
                         .put("tls", new JsonObject().put("certFile", "").put("keyFile", ""))
                         .put("auth", new JsonObject().put("tokenFile", AUTH_TOKEN_FILE)))
@@ -98,6 +103,7 @@ public final class Defaults {
                         .put("tls", new JsonObject().put("certFile", "").put("keyFile", "").put("trustFile", "")))
                 .put("metrics", new JsonObject().put("enabled", METRICS_ENABLED))
                 .put("history", new JsonObject().put("events", HISTORY_EVENTS))
+                .put("health", new JsonObject().put("port", HEALTH_PORT))
                 .put("statusIntervalMs", STATUS_INTERVAL_MS)
                 .put("logEvents", LOG_EVENTS)
                 .put("devices", new JsonArray().add(new JsonObject()

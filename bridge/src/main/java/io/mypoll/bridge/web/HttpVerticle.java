@@ -15,7 +15,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.mypoll.bridge.logging.LogText;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -44,6 +47,8 @@ public final class HttpVerticle extends VerticleBase {
 
     private final BridgeConfig config;
     private final StatusCache status = new StatusCache();
+    private ConnectionLimit limit;
+    private HealthVerticle health;
     private SockJsEndpoint sockJs;
     private HttpServer server;
     /** Where /metrics reads; null without metrics. */
@@ -69,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
         vertx.setPeriodic(config.statusIntervalMs(), id -> publishSocketStatus());
 
-        server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimit(http.maxConnections()));
+        server = vertx.createHttpServer(options).connectionHandler(limit);
         String scheme = http.tls() == null ? "http" : "https";
         return server.requestHandler(router)
                 .listen(http.port(), http.host())
@@ -85,7 +90,9 @@ public final class HttpVerticle extends VerticleBase {
                         LOG.log(System.Logger.Level.WARNING, "http.insecure: {0} is reachable from other machines "
                                 + "without {1}", http.host(), http.tls() == null ? "TLS" : "authentication");
                     }
-                });
+                })
+                .compose(s -> config.health().enabled() ? vertx.deployVerticle(health = new HealthVerticle(config))
+                        : Future.succeededFuture());
     }
 
     private HttpServerOptions serverOptions(HttpOptions http) {
@@ -97,7 +104,15 @@ public final class HttpVerticle extends VerticleBase {
                 .setIdleTimeout(http.idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxWebSocketFrameSize(frame)
-                .setMaxWebSocketMessageSize(frame);
+                .setMaxWebSocketMessageSize(frame)
+                // No compression either way: Netty inflates a whole permessage-deflate message before any
+                // size check (64 KB on the wire became 64 MB of heap), and deflating each batch once per
+                // socket costs more CPU than the bytes it saves are worth on the networks a bridge serves
+                // (docs/BENCHMARKS.md). Request bodies are never inflated (no decompression).
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false);
         if (http.tls() != null) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(http.tls().certFile()).setKeyPath(http.tls().keyFile()));
@@ -106,9 +121,16 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private Router router(HttpOptions http) {
+        limit = new ConnectionLimit(vertx, http.maxConnections(), http.headerTimeoutSeconds() * 1000L);
         Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            limit.requestStarted(ctx.request());
+            ctx.next();
+        });
+        router.route().failureHandler(HttpVerticle::failed);
         router.route().handler(new HostCheck(http.host(), http.allowedHosts()));
         router.route().handler(new SecurityHeaders());
+        router.route().handler(HttpVerticle::identityEncodingOnly);
         OriginCheck originCheck = new OriginCheck(http.allowedOrigins());
         router.route("/eventbus/*").handler(originCheck);
         router.route("/api/*").handler(originCheck);
@@ -131,8 +153,46 @@ public final class HttpVerticle extends VerticleBase {
         return router;
     }
 
+    /**
+     * A request that failed: its status and reason, and a line in the log only for the bridge's own errors
+     * (500). Without this, vertx-web logs every failure (a wrong token, a body over the limit) as SEVERE.
+     */
+    static void failed(RoutingContext ctx) {
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        if (status == 500) {
+            LOG.log(System.Logger.Level.WARNING, "request failed: " + ctx.request().method() + " "
+                    + LogText.printable(ctx.request().path()), ctx.failure());
+        }
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end(HttpResponseStatus.valueOf(status).reasonPhrase() + "\n");
+        }
+    }
+
+    /**
+     * A body the client compressed is refused, not inflated: inflating it is work and memory the client
+     * chooses (a small body can inflate to gigabytes).
+     */
+    private static void identityEncodingOnly(RoutingContext ctx) {
+        String encoding = ctx.request().getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+            ctx.response().setStatusCode(415).putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end("Content-Encoding " + LogText.printable(encoding) + " is not accepted: send the body as is\n");
+            return;
+        }
+        ctx.next();
+    }
+
     /** The bridge's own: read by the scrape, which runs on this verticle's event loop like the endpoint. */
     private void registerMeters() {
+        meters.add(Gauge.builder("mypoll.bridge.connections", this, v -> v.limit.open())
+                .description("Open connections of the HTTP server (http.maxConnections at most; "
+                        + "the health listener's are not counted)").register(registry));
+        meters.add(FunctionCounter.builder("mypoll.bridge.connections.refused", this, v -> v.limit.refused())
+                .description("Connections closed at once: http.maxConnections were open").register(registry));
+        meters.add(FunctionCounter.builder("mypoll.bridge.header.timeouts", this, v -> v.limit.headerTimeouts())
+                .description("Connections closed because a request's headers did not arrive within "
+                        + "http.headerTimeoutSeconds").register(registry));
         meters.add(Gauge.builder("mypoll.bridge.sockets", sockJs, SockJsEndpoint::sockets)
                 .description("Open SockJS bridge sockets").register(registry));
         meters.add(FunctionCounter.builder("mypoll.bridge.dropped", sockJs, SockJsEndpoint::dropped)
@@ -158,6 +218,16 @@ public final class HttpVerticle extends VerticleBase {
     /** The port the server listens on; differs from the configured one when that is 0. */
     public int port() {
         return server.actualPort();
+    }
+
+    /** The health listener's port; -1 without one. */
+    public int healthPort() {
+        return health == null ? -1 : health.port();
+    }
+
+    /** Open connections of the HTTP server (not the health listener's). */
+    int connections() {
+        return limit.open();
     }
 
     /** Messages dropped for slow SockJS sockets so far. */

@@ -145,7 +145,7 @@ final class RestApi {
     }
 
     /** This node's health: its own configured devices, not those of other nodes of a cluster. */
-    private void health(RoutingContext ctx) {
+    void health(RoutingContext ctx) {
         String self = new DeviceDirectory(vertx).selfId();
         devices().onComplete(ar -> {
             if (ar.failed()) {

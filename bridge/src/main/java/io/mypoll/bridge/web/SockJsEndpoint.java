@@ -88,11 +88,15 @@ final class SockJsEndpoint {
                 privateAddress.put(socket, PRIVATE_PREFIX + UUID.randomUUID());
             }
             case SOCKET_ERROR -> {
-                // The bridge has already dropped the socket's registrations: what is left is dead. A message
-                // over bridge.maxFrameBytes is one such error, and the client must learn why it is closed.
+                // The bridge has already dropped the socket's registrations: what is left is dead. The client
+                // must learn why: a frame or message over bridge.maxFrameBytes (Vert.x's or Netty's words),
+                // or a frame the protocol forbids (such as a compressed one: compression is not offered).
+                // The event carries the error's message only, not the error.
                 String message = String.valueOf(frame == null ? null : frame.getValue("message"));
-                if (message.contains("max message size")) {
+                if (message.contains("max message size") || message.contains("Max frame length")) {
                     socket.close(1009, "message over " + options.maxFrameBytes() + " bytes");
+                } else if (message.contains("RSV") || message.contains("protocol")) {
+                    socket.close(1002, "protocol error");
                 } else {
                     socket.close();
                 }

@@ -218,6 +218,15 @@ class SockJsEndpointTest {
     }
 
     @Test
+    void aSingleFrameOverTheLimitClosesItsSocketWith1009(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        try (RawWebSocket ws = RawWebSocket.open(web.http.port(), false)) {
+            ws.sendText(new byte[web.config.bridge().maxFrameBytes() + 1]);
+            assertEquals(1009, ws.awaitClose(10_000), "closed as too big");
+        }
+    }
+
+    @Test
     void twentySubscribersOfAFastDeviceCostBoundedMemoryAndTheirDropsAreCounted(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
         List<EventBusSocket> sockets = new java.util.ArrayList<>();
