@@ -11,6 +11,9 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.logging.LogManager;
 
 /**
@@ -63,6 +66,7 @@ public final class Main {
                 config.put("cluster", section.put("enabled", true));
             }
             checked = BridgeConfig.from(config);
+            requirePortFree(checked.http());
         } catch (Exception e) {
             reader.close().await();
             exit(2, e instanceof ConfigException ? e.getMessage() : "cannot start: " + e);
@@ -105,6 +109,27 @@ public final class Main {
                     .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
         }
         return options;
+    }
+
+    /**
+     * A second bridge on a port in use stops here, with the one line naming
+     * {@code http.port}, before it joins a cluster or opens a device (the HTTP
+     * server binds last). Only a probe: a port taken between it and the bind is
+     * still reported by the HTTP verticle, as are other listen failures.
+     */
+    private static void requirePortFree(BridgeConfig.HttpOptions http) {
+        if (http.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(http.host(), http.port()));
+        } catch (BindException e) {
+            if (String.valueOf(e.getMessage()).contains("in use")) {
+                throw new ConfigException("http.port", http.host() + ":" + http.port() + " is already in use");
+            }
+        } catch (IOException e) {
+            // Not this probe's to report: the HTTP verticle names the problem when it listens.
+        }
     }
 
     private static void exit(int status, String message) {

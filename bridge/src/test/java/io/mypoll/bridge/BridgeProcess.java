@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,16 +23,28 @@ final class BridgeProcess implements AutoCloseable {
 
     /** Starts {@code Main -conf DIR/config.json ARGS...} in {@code dir}. */
     BridgeProcess(Path dir, String config, String... args) throws IOException {
+        this(dir, config, List.of(), Map.of(), args);
+    }
+
+    /**
+     * Starts {@code java JVM_OPTIONS Main -conf DIR/config.json ARGS...} in {@code dir}, with
+     * {@code environment} added to this process's.
+     */
+    BridgeProcess(Path dir, String config, List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException {
         Path conf = dir.resolve("config.json");
         Files.writeString(conf, config);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "-conf", conf.toString()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "-conf", conf.toString()));
         command.addAll(List.of(args));
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        process = builder.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

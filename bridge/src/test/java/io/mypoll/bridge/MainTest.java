@@ -8,6 +8,8 @@ import io.mypoll.driver.linux.Signals;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,54 @@ class MainTest {
             int port = taken.getLocalPort();
             assertStopsWithOneLine(dir, "{\"http\": {\"port\": " + port + "}, \"devices\": [" + EMULATOR + "]}",
                     "http.port: 127.0.0.1:" + port + " is already in use");
+        }
+    }
+
+    @Test
+    void aSecondBridgeOnTheSamePortStopsWithThatOneLineBeforeOpeningAnything(@TempDir Path first,
+                                                                            @TempDir Path second) throws Exception {
+        try (BridgeProcess running = new BridgeProcess(first, config(""))) {
+            int port = port(running);
+            try (BridgeProcess again = new BridgeProcess(second, "{\"http\": {\"port\": " + port + "}, "
+                    + "\"devices\": [" + EMULATOR + "]}")) {
+                assertStopsWithOnlyLine(again, "http.port: 127.0.0.1:" + port + " is already in use");
+            }
+        }
+    }
+
+    /** Exit status 2 and one line of output, which starts with {@code start}: nothing was opened before it. */
+    private static void assertStopsWithOnlyLine(BridgeProcess bridge, String start) throws InterruptedException {
+        assertEquals(2, bridge.waitForExit(20_000), String.join("\n", bridge.lines));
+        assertEquals(1, bridge.lines.size(), "one line:\n" + String.join("\n", bridge.lines));
+        assertTrue(bridge.lines.get(0).startsWith("mypoll-bridge: " + start), bridge.lines.get(0));
+    }
+
+    @Test
+    void aMisspeltSystemPropertyStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, config(""), List.of("-Dmypoll.http.prot=1"), Map.of())) {
+            assertStopsWithOnlyLine(bridge, "mypoll.http.prot: unknown key (known here: allowedHosts, ");
+        }
+    }
+
+    @Test
+    void anUnknownSystemPropertyStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, config(""), List.of("-Dmypoll.bogus=1"), Map.of())) {
+            assertStopsWithOnlyLine(bridge, "mypoll.bogus: unknown key (known here: bridge, cluster, ");
+        }
+    }
+
+    @Test
+    void anUnknownEnvironmentVariableStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, config(""), List.of(), Map.of("MYPOLL_BOGUS", "1"))) {
+            assertStopsWithOnlyLine(bridge, "MYPOLL_BOGUS: unknown key (known here: MYPOLL_BRIDGE_*, ");
+        }
+    }
+
+    @Test
+    void theScriptsOwnVariablesAndKnownOverridesStartTheBridge(@TempDir Path dir) throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, config(""), List.of("-Dmypoll.statusIntervalMs=500"),
+                Map.of("MYPOLL_CACHE", dir.toString(), "MYPOLL_BROWSER", "0", "MYPOLL_LOG_EVENTS", "false"))) {
+            port(bridge);
         }
     }
 
@@ -93,7 +143,7 @@ class MainTest {
     @Test
     void anUnknownKeyStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
         assertStopsWithOneLine(dir, config(", \"htpp\": {\"port\": 9090}"), "htpp: unknown key (known here: "
-                + "bridge, cluster, devices, history, http, logEvents, metrics, node, notify, signal, "
+                + "bridge, cluster, devices, health, history, http, logEvents, metrics, node, notify, signal, "
                 + "statusIntervalMs)");
     }
 

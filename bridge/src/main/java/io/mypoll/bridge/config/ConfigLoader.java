@@ -29,15 +29,16 @@ import java.util.Locale;
  * environment variable {@code MYPOLL_<PATH>} ({@code MYPOLL_HTTP_PORT=9090},
  * camelCase becoming SNAKE_CASE: {@code MYPOLL_STATUS_INTERVAL_MS}). Values
  * are read as JSON where they parse as JSON, so {@code MYPOLL_DEVICES='[...]'}
- * replaces the device list.
+ * replaces the device list. Any other name under those prefixes is refused
+ * ({@link OverrideNames}).
  */
 public final class ConfigLoader {
     /** This installation's settings: the working directory's file, else the jar's copy; optional. */
     private static final String INSTALLED = "conf/config.json";
     /** A settings file larger than this is refused before it is read (a device, a log...). */
     static final long MAX_FILE_BYTES = 1 << 20;
-    private static final String SYS_PREFIX = "mypoll.";
-    private static final String ENV_PREFIX = "MYPOLL_";
+    private static final String SYS_PREFIX = OverrideNames.SYS_PREFIX;
+    private static final String ENV_PREFIX = OverrideNames.ENV_PREFIX;
 
     private ConfigLoader() {
     }
@@ -48,6 +49,7 @@ public final class ConfigLoader {
         List<String> paths = new ArrayList<>();
         leafPaths(tree, "", paths);
         try {
+            OverrideNames.check(System.getenv().keySet(), System.getProperties().stringPropertyNames(), tree);
             JsonObject installed = readInstalled();
             if (installed != null) {
                 tree.mergeIn(installed, true);

@@ -23,7 +23,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The REST API: a thin layer over the event-bus contract, so it behaves as
@@ -144,31 +147,40 @@ final class RestApi {
         });
     }
 
-    /** This node's health: its own configured devices, not those of other nodes of a cluster. */
+    /**
+     * This node's health: its own configured devices, not those of other nodes of a cluster. It needs no
+     * token, so it says only which devices are not open and in what state; why (a path, an errno) is for
+     * {@code /api/devices}, behind the token.
+     */
     void health(RoutingContext ctx) {
         String self = new DeviceDirectory(vertx).selfId();
         devices().onComplete(ar -> {
             if (ar.failed()) {
-                json(ctx, 503, new JsonObject().put("status", "unavailable").put("reason", ar.cause().getMessage()));
+                json(ctx, 503, new JsonObject().put("status", "unavailable")
+                        .put("reason", "the device list did not answer"));
                 return;
             }
-            JsonArray devices = new JsonArray(ar.result().stream()
-                    .filter(o -> self.equals(((JsonObject) o).getString("nodeId"))).toList());
-            for (int i = 0; i < devices.size(); i++) {
-                JsonObject d = devices.getJsonObject(i);
-                if (!d.getBoolean("open", false)) {
-                    json(ctx, 503, new JsonObject().put("status", "unavailable").put("reason",
-                            "device " + d.getString("id") + " is closed: " + d.getString("closedReason")));
-                    return;
+            Map<String, Boolean> open = new LinkedHashMap<>();
+            ar.result().stream().map(o -> (JsonObject) o).filter(d -> self.equals(d.getString("nodeId")))
+                    .forEach(d -> open.put(d.getString("id"), d.getBoolean("open", false)));
+            JsonObject notOpen = new JsonObject();
+            open.forEach((id, isOpen) -> {
+                if (!isOpen) {
+                    notOpen.put(id, "closed");
                 }
+            });
+            if (open.size() < config.devices().size()) {
+                config.devices().stream().map(BridgeConfig.DeviceConfig::id).filter(id -> !open.containsKey(id))
+                        .forEach(id -> notOpen.put(id, "starting"));
             }
-            int configured = config.devices().size();
-            if (devices.size() < configured) {
-                json(ctx, 503, new JsonObject().put("status", "unavailable").put("reason",
-                        devices.size() + " of " + configured + " configured devices are open"));
+            if (!notOpen.isEmpty()) {
+                json(ctx, 503, new JsonObject().put("status", "unavailable")
+                        .put("reason", notOpen.stream().map(e -> "device " + e.getKey() + " is " + e.getValue())
+                                .collect(Collectors.joining("; ")))
+                        .put("notOpen", notOpen));
                 return;
             }
-            json(ctx, 200, new JsonObject().put("status", "ok").put("devices", devices.size()));
+            json(ctx, 200, new JsonObject().put("status", "ok").put("devices", open.size()));
         });
     }
 

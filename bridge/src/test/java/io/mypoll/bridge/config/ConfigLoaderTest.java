@@ -1,14 +1,27 @@
 package io.mypoll.bridge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mypoll.bridge.contract.Defaults;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +118,126 @@ class ConfigLoaderTest {
                 () -> BridgeConfig.from(ConfigLoader.load(vertx, file.toString()).await()));
         assertTrue(e.getMessage().startsWith("http.prot: unknown key (known here: allowedHosts, allowedOrigins, auth,"),
                 e.getMessage());
+    }
+
+    private static String overrideError(Set<String> environment, Set<String> properties) {
+        return assertThrows(ConfigException.class,
+                () -> OverrideNames.check(environment, properties, Defaults.json())).getMessage();
+    }
+
+    @Test
+    void anUnknownPropertyIsNamedWithTheKnownKeysOfItsSection() {
+        String message = overrideError(Set.of(), Set.of("mypoll.http.prot"));
+        assertTrue(message.startsWith("mypoll.http.prot: unknown key (known here: allowedHosts, allowedOrigins, "
+                + "auth, host,"), message);
+    }
+
+    @Test
+    void anUnknownTopLevelPropertyIsNamedWithTheTopLevelKeys() {
+        String message = overrideError(Set.of(), Set.of("mypoll.bogus"));
+        assertTrue(message.startsWith("mypoll.bogus: unknown key (known here: bridge, cluster, devices,"), message);
+    }
+
+    @Test
+    void anUnknownVariableIsNamedWithTheVariablesOfItsSection() {
+        String message = overrideError(Set.of("MYPOLL_HTTP_PROT"), Set.of());
+        assertTrue(message.startsWith("MYPOLL_HTTP_PROT: unknown key (known here: MYPOLL_HTTP_ALLOWED_HOSTS, "
+                + "MYPOLL_HTTP_ALLOWED_ORIGINS, MYPOLL_HTTP_AUTH_*, MYPOLL_HTTP_HOST,"), message);
+        String top = overrideError(Set.of("MYPOLL_BOGUS"), Set.of());
+        assertTrue(top.startsWith("MYPOLL_BOGUS: unknown key (known here: MYPOLL_BRIDGE_*, MYPOLL_CLUSTER_*, "
+                + "MYPOLL_DEVICES,"), top);
+    }
+
+    @Test
+    void aSectionIsNotASetting() {
+        assertEquals("mypoll.http.tls: is a section, not a setting (its keys: certFile, keyFile)",
+                overrideError(Set.of(), Set.of("mypoll.http.tls")));
+        assertEquals("MYPOLL_HTTP_TLS: is a section, not a setting (its keys: MYPOLL_HTTP_TLS_CERT_FILE, "
+                + "MYPOLL_HTTP_TLS_KEY_FILE)", overrideError(Set.of("MYPOLL_HTTP_TLS"), Set.of()));
+    }
+
+    @Test
+    void keysInsideTheDeviceListAreNotSettings() {
+        String message = overrideError(Set.of(), Set.of("mypoll.devices.0.path"));
+        assertTrue(message.startsWith("mypoll.devices.0.path: unknown key (known here: bridge,"), message);
+    }
+
+    @Test
+    void everySettingHasItsVariableAndPropertyAndOtherNamesAreLeftAlone() {
+        List<String> paths = new ArrayList<>();
+        leafPaths(Defaults.json(), "", paths);
+        Set<String> environment = new HashSet<>(Set.of("PATH", "HOME", "mypoll_lower", "XMYPOLL_BOGUS"));
+        Set<String> properties = new HashSet<>(Set.of("java.version", "basedir", "mypollx.y", "io.mypoll.x"));
+        for (String path : paths) {
+            environment.add(ConfigLoader.envName(path));
+            properties.add("mypoll." + path);
+        }
+        assertTrue(paths.contains("http.tls.certFile") && paths.contains("devices"), paths.toString());
+        OverrideNames.check(environment, properties, Defaults.json());
+        OverrideNames.check(OverrideNames.NOT_SETTINGS, OverrideNames.NOT_SETTINGS, Defaults.json());
+    }
+
+    /**
+     * The scripts' variables and the tests' properties under the prefixes: each is a setting or listed as
+     * theirs in {@link OverrideNames#NOT_SETTINGS}, so a shell or test JVM that has it still starts a bridge.
+     */
+    @Test
+    void everyMypollNameTheScriptsAndTestsUseIsASettingOrListedAsTheirs() throws IOException {
+        List<String> paths = new ArrayList<>();
+        leafPaths(Defaults.json(), "", paths);
+        Set<String> settings = new HashSet<>();
+        for (String path : paths) {
+            settings.add(ConfigLoader.envName(path));
+            settings.add("mypoll." + path);
+        }
+        Pattern inScripts = Pattern.compile("\\b(MYPOLL_[A-Z0-9_]*[A-Z0-9])\\b|-D(mypoll\\.[A-Za-z0-9.]*[A-Za-z0-9])");
+        Pattern inJava = Pattern.compile("(?:getProperty|getLong|getInteger|getBoolean)\\(\"(mypoll\\.[^\"]+)\"");
+        Map<String, String> unlisted = new TreeMap<>();
+        int names = 0;
+        for (Path root : List.of(Path.of("..", "scripts"), Path.of("..", "packaging"), Path.of("..", "conf"),
+                Path.of("..", "bridge", "src"), Path.of("..", "testkit", "src"))) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    boolean java = file.toString().endsWith(".java");
+                    if (!java && root.endsWith("src")) {
+                        continue;
+                    }
+                    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+                    Matcher m = (java ? inJava : inScripts).matcher(text);
+                    while (m.find()) {
+                        String name = m.group(1) != null ? m.group(1) : m.group(2);
+                        names++;
+                        if (!settings.contains(name) && !OverrideNames.NOT_SETTINGS.contains(name)) {
+                            unlisted.put(name, file.toString());
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(names > 10, "read the scripts and tests: " + names + " names");
+        assertEquals(Map.of(), unlisted, "names used by scripts or tests that are neither settings nor listed in "
+                + "OverrideNames.NOT_SETTINGS");
+    }
+
+    @Test
+    void loadingRefusesAnUnknownSystemProperty(Vertx vertx) {
+        System.setProperty("mypoll.bogus", "1");
+        try {
+            String message = loadError(vertx, null);
+            assertTrue(message.startsWith("mypoll.bogus: unknown key (known here: "), message);
+        } finally {
+            System.clearProperty("mypoll.bogus");
+        }
+    }
+
+    private static void leafPaths(JsonObject json, String prefix, List<String> paths) {
+        json.forEach(e -> {
+            if (e.getValue() instanceof JsonObject child) {
+                leafPaths(child, prefix + e.getKey() + ".", paths);
+            } else {
+                paths.add(prefix + e.getKey());
+            }
+        });
     }
 
     private static String loadError(Vertx vertx, String file) {

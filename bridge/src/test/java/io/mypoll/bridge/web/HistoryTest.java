@@ -100,6 +100,44 @@ class HistoryTest {
     }
 
     @Test
+    void everySinceThatIsALongIsASeq(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        burst(web, 3);
+        for (String since : List.of("999999999999999999", "1000000000000000000", "9223372036854775807")) {
+            Response r = web.call(GET, "/api/devices/d/events?since=" + since, null, null);
+            assertEquals(200, r.status(), since + ": " + r.body());
+            assertEquals(List.of(), seqs(r.json()), since);
+        }
+        assertEquals(range(2, 3), seqs(web.call(GET, "/api/devices/d/events?since=0001", null, null).json()));
+    }
+
+    @Test
+    void aSinceBeyondALongIs400NamingIt(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        for (String since : List.of("9223372036854775808", "99999999999999999999999")) {
+            Response r = web.call(GET, "/api/devices/d/events?since=" + since, null, null);
+            assertEquals(400, r.status(), since);
+            assertEquals("since: must be at most 9223372036854775807 (an event's seq), not " + since,
+                    r.json().getString("error"));
+        }
+    }
+
+    @Test
+    void anEighteenDigitSinceIsASeqOverTheBridgeToo(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
+        socket.request(Addresses.history("d"), new JsonObject().put("since", 999_999_999_999_999_999L), "r1");
+        JsonObject reply = socket.await(f -> "r1".equals(f.getString("address")), 5_000);
+        assertEquals(List.of(), seqs(reply.getJsonObject("body")), reply.encode());
+        socket.ws.writeTextMessage("{\"type\": \"send\", \"address\": \"" + Addresses.history("d") + "\", "
+                + "\"body\": {\"since\": 99999999999999999999}, \"replyAddress\": \"r2\"}").await();
+        JsonObject error = socket.await(f -> "r2".equals(f.getString("address")), 5_000);
+        assertEquals(400, error.getInteger("failureCode"), error.encode());
+        assertEquals("since: must be at most 9223372036854775807 (an event's seq), not 99999999999999999999",
+                error.getString("message"));
+    }
+
+    @Test
     void anUnknownDeviceIs404(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
         RestApiTest.assertError(web.call(GET, "/api/devices/nosuch/events", null, null), 404,

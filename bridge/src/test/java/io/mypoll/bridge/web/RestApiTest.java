@@ -146,7 +146,42 @@ class RestApiTest {
             Thread.sleep(20);
         }
         assertEquals(503, down.status());
-        assertEquals("device d is closed: end of file", down.json().getString("reason"));
+        assertEquals("device d is closed", down.json().getString("reason"));
+    }
+
+    @Test
+    void anUnhealthyHealthNamesTheClosedDevicesButNotWhy(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        web.device.hangUp();
+        Response down = web.call(GET, "/health", null, null);
+        for (long deadline = System.currentTimeMillis() + 5_000; down.status() != 503
+                && System.currentTimeMillis() < deadline; ) {
+            Thread.sleep(20);
+            down = web.call(GET, "/health", null, null);
+        }
+        assertEquals(new JsonObject().put("status", "unavailable").put("reason", "device d is closed")
+                .put("notOpen", new JsonObject().put("d", "closed")), down.json(), "only ids and states");
+        JsonObject device = new JsonArray(web.call(GET, "/api/devices", null, null).body()).getJsonObject(0);
+        assertEquals("end of file", device.getString("closedReason"), "why stays in /api/devices");
+    }
+
+    @Test
+    void aLoneSurrogateInAPayloadIs400AndWritesNothing(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        assertError(web.call(POST, "/api/devices/d/trigger", JSON, "{\"payload\": \"a\\ud800b\"}"), 400,
+                "payload must be Unicode text, not a lone UTF-16 surrogate (\\ud800 at character 1)");
+        assertError(web.call(POST, "/api/devices/d/trigger", JSON, "{\"payload\": \"\\ude00\\ud83d\"}"), 400,
+                "payload must be Unicode text, not a lone UTF-16 surrogate (\\ude00 at character 0)");
+        assertEquals(0, web.device.stats().generated(), "no event made");
+    }
+
+    @Test
+    void aSurrogatePairIsAPayloadOfFourBytes(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        BlockingQueue<String> payloads = manualPayloads(vertx);
+        Response r = web.call(POST, "/api/devices/d/trigger", JSON, "{\"payload\": \"\\ud83d\\ude00\"}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("\ud83d\ude00", payloads.poll(5, TimeUnit.SECONDS));
     }
 
     @Test

@@ -110,6 +110,21 @@ class SockJsEndpointTest {
         assertEquals(0, web.device.stats().generated(), "nothing was written");
     }
 
+    @Test
+    void aLoneSurrogateInATriggerPayloadGetsAClearError(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, false, 0);
+        EventBusSocket socket = web.socket();
+        // Written as JSON text: encoding a Java string would turn the lone surrogate into '?' on the way.
+        socket.ws.writeTextMessage("{\"type\": \"send\", \"address\": \"mypoll.trigger.d\", "
+                + "\"body\": {\"payload\": \"x\\udc00\"}, \"replyAddress\": \"r1\"}").await(5, TimeUnit.SECONDS);
+        JsonObject error = socket.await(f -> "r1".equals(f.getString("address")) || isError(f), 5_000);
+        assertEquals("err", error.getString("type"));
+        assertEquals(400, error.getInteger("failureCode"));
+        assertEquals("payload must be Unicode text, not a lone UTF-16 surrogate (\\udc00 at character 1)",
+                error.getString("message"));
+        assertEquals(0, web.device.stats().generated(), "nothing was written");
+    }
+
     private static boolean isBatch(JsonObject frame) {
         return "rec".equals(frame.getString("type")) && Addresses.EVENTS_BATCHED.equals(frame.getString("address"));
     }
