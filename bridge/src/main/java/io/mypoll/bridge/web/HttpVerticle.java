@@ -142,7 +142,7 @@ public final class HttpVerticle extends VerticleBase {
         }
         // SockJS's XHR transports (for browsers behind proxies that block WebSockets) read their body here.
         router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bridge().maxFrameBytes()));
-        sockJs = new SockJsEndpoint(vertx, config.bridge());
+        sockJs = new SockJsEndpoint(vertx, config.bridge(), http.maxConnections());
         router.route("/eventbus/*").subRouter(sockJs.router(vertx));
         new RestApi(vertx, config, status).mount(router);
         if (registry != null) {
@@ -195,6 +195,8 @@ public final class HttpVerticle extends VerticleBase {
                         + "http.headerTimeoutSeconds").register(registry));
         meters.add(Gauge.builder("mypoll.bridge.sockets", sockJs, SockJsEndpoint::sockets)
                 .description("Open SockJS bridge sockets").register(registry));
+        meters.add(FunctionCounter.builder("mypoll.bridge.sockets.idle.closed", sockJs, SockJsEndpoint::idleClosed)
+                .description("Bridge sockets closed because too many had registered nothing").register(registry));
         meters.add(FunctionCounter.builder("mypoll.bridge.dropped", sockJs, SockJsEndpoint::dropped)
                 .description("Messages dropped for bridge sockets that could not take them").register(registry));
     }

@@ -13,6 +13,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -50,10 +52,20 @@ final class SockJsEndpoint {
     private final RequestRelay relay;
     /** Each socket's private address. */
     private final Map<SockJSSocket, String> privateAddress = new HashMap<>();
+    /**
+     * Sockets that have registered nothing yet, oldest first. A socket that only holds a connection counts
+     * against {@link #idleBudget}: past it, the oldest is closed, so idle sockets cannot take every connection
+     * from those that read events.
+     */
+    private final Set<SockJSSocket> unregistered = new LinkedHashSet<>();
+    private final int idleBudget;
     private long droppedByBridge;
+    private long idleClosed;
 
-    SockJsEndpoint(Vertx vertx, BridgeOptions options) {
+    /** @param maxConnections the HTTP server's limit; a quarter of it may be sockets that registered nothing */
+    SockJsEndpoint(Vertx vertx, BridgeOptions options, int maxConnections) {
         this.options = options;
+        this.idleBudget = Math.max(1, maxConnections / 4);
         this.batches = new EventBatches(vertx, Addresses.EVENTS_BATCHED, options.batchMaxEvents());
         this.relay = new RequestRelay(vertx, options.maxRequestsPerSocket(), SockJSBridgeOptions.DEFAULT_REPLY_TIMEOUT);
     }
@@ -86,6 +98,13 @@ final class SockJsEndpoint {
             case SOCKET_CREATED -> {
                 socket.setWriteQueueMaxSize(options.socketBufferBytes());
                 privateAddress.put(socket, PRIVATE_PREFIX + UUID.randomUUID());
+                unregistered.add(socket);
+                if (unregistered.size() > idleBudget) {
+                    SockJSSocket oldest = unregistered.iterator().next();
+                    unregistered.remove(oldest);
+                    idleClosed++;
+                    oldest.close(1008, "registered nothing: too many such sockets");
+                }
             }
             case SOCKET_ERROR -> {
                 // The bridge has already dropped the socket's registrations: what is left is dead. The client
@@ -106,6 +125,7 @@ final class SockJsEndpoint {
                 batches.sockets().remove(socket);
                 relay.closed(socket);
                 privateAddress.remove(socket);
+                unregistered.remove(socket);
             }
             case REGISTER, UNREGISTER -> {
                 if (!(frame.getValue("address") instanceof String address) || address.startsWith(PRIVATE_PREFIX)
@@ -113,6 +133,7 @@ final class SockJsEndpoint {
                     event.complete(false);
                     return;
                 }
+                unregistered.remove(socket);
                 EventFanOut fanOut = address.equals(events.address()) ? events
                         : address.equals(batches.sockets().address()) ? batches.sockets() : null;
                 if (fanOut != null || address.equals(privateAddress.get(socket))) {
@@ -174,6 +195,11 @@ final class SockJsEndpoint {
     /** Messages dropped for sockets that could not take them. */
     long dropped() {
         return events.dropped() + batches.sockets().dropped() + droppedByBridge;
+    }
+
+    /** Sockets closed because too many had registered nothing, so far. */
+    long idleClosed() {
+        return idleClosed;
     }
 
     /** Open bridge sockets. */

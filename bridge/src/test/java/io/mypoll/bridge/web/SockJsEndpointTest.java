@@ -233,6 +233,29 @@ class SockJsEndpointTest {
     }
 
     @Test
+    void socketsThatRegisterNothingPastAQuarterOfTheConnectionsCloseTheOldest(Vertx vertx) throws Exception {
+        WebFixture web = new WebFixture(vertx, new JsonObject().put("http", new JsonObject()
+                .put("maxConnections", 20)), 0);
+        EventBusSocket reader = web.registered(Addresses.EVENTS);
+        List<RawWebSocket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                idle.add(RawWebSocket.open(web.http.port(), false));
+            }
+            assertEquals(1008, idle.get(0).awaitClose(10_000), "the oldest of six idle sockets, budget five");
+            for (int i = 1; i < 6; i++) {
+                assertEquals(0, idle.get(i).awaitClose(200), "idle socket " + i + " is within the budget");
+            }
+            web.device.burst(1);
+            reader.await(EventBusSocket.event("burst"), 5_000);
+        } finally {
+            for (RawWebSocket ws : idle) {
+                ws.close();
+            }
+        }
+    }
+
+    @Test
     void aSingleFrameOverTheLimitClosesItsSocketWith1009(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
         try (RawWebSocket ws = RawWebSocket.open(web.http.port(), false)) {
