@@ -132,9 +132,9 @@ public final class LogFilter implements Filter {
      * "Invalid type in incoming message: " + the frame's type), so only its
      * first words count: up to the first character that is neither a letter
      * nor a space (text quoted or put after a colon, a number, a path), and
-     * at most {@value #PREFIX_CHARS} characters. A client can then make at
-     * most a few templates from one call site, which {@link #MAX_TEMPLATES}
-     * and {@link #ALL_PER_MINUTE} bound.
+     * at most {@value #PREFIX_CHARS} characters. A message that puts client
+     * text right after its fixed words can still make new templates: those
+     * {@link #MAX_TEMPLATES} and {@link #ALL_PER_MINUTE} bound.
      */
     static String template(LogRecord record) {
         Object[] parameters = record.getParameters();
@@ -160,7 +160,9 @@ public final class LogFilter implements Filter {
     }
 
     private static boolean isDisconnect(Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        // A few causes deep at most: a chain of causes may loop.
+        int depth = 0;
+        for (Throwable t = thrown; t != null && depth++ < 10; t = t.getCause()) {
             if (t instanceof ClosedChannelException) {
                 return true;
             }

@@ -83,6 +83,16 @@ class LogFilterTest {
     }
 
     @Test
+    void aChainOfCausesThatLoopsIsLogged() {
+        RuntimeException a = new RuntimeException("a");
+        RuntimeException b = new RuntimeException("b", a);
+        a.initCause(b);
+        LogRecord record = record("l", Level.SEVERE, "failed");
+        record.setThrown(a);
+        assertTrue(filter.isLoggable(record));
+    }
+
+    @Test
     void aPeerThatWentAwayIsNotLogged() {
         LogRecord reset = record("l", Level.SEVERE, "oops");
         reset.setThrown(new IOException("Connection reset by peer"));
