@@ -174,7 +174,7 @@ class MainTest {
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
-            String line = bridge.await(l -> l.contains("manual event on emu"), 10_000);
+            String line = bridge.await(l -> l.contains("emu=") && l.contains("[last manual: "), 10_000);
             assertTrue(line.contains("payload \"x\\x0a2026-01-01 INFO FORGED\\x1b[31m\\x07\\x0d\""), line);
             Thread.sleep(200);
             assertTrue(bridge.lines.stream().noneMatch(l -> l.startsWith("2026-01-01 INFO FORGED")),

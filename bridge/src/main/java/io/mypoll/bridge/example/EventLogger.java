@@ -12,10 +12,12 @@ import java.util.TreeMap;
 
 /**
  * An example consumer: a verticle of its own that listens on
- * {@code mypoll.events}, logs every MANUAL event, and logs one summary line a
- * second with the events per device and type, and the seq gaps seen so far.
- * In a cluster it sees the devices of every node. Copy it to start a consumer
- * of your own.
+ * {@code mypoll.events} and logs one summary line a second with the events
+ * per device and type, the seq gaps seen so far, and each device's last
+ * MANUAL event of that second. Manual events are summed up rather than
+ * logged one by one: a client that triggers as fast as it can must not
+ * flood the log. In a cluster it sees the devices of every node. Copy it to
+ * start a consumer of your own.
  */
 public final class EventLogger extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(EventLogger.class.getName());
@@ -24,6 +26,8 @@ public final class EventLogger extends VerticleBase {
     private final Map<String, Map<String, Long>> counts = new TreeMap<>();
     /** Per device: the last seq seen and the gaps since the start. */
     private final Map<String, long[]> sequence = new TreeMap<>();
+    /** Per device: its last manual event since the last summary. */
+    private final Map<String, JsonObject> lastManual = new TreeMap<>();
     private MessageConsumer<JsonObject> consumer;
 
     @Override
@@ -42,9 +46,7 @@ public final class EventLogger extends VerticleBase {
             }
             seen[0] = seq;
             if ("manual".equals(type)) {
-                LOG.log(System.Logger.Level.INFO, "manual event on {0}: seq {1}, payload \"{2}\", {3} us",
-                        device, event.getLong("seq"), LogText.printable(event.getString("payload")),
-                        event.getDouble("latencyUs"));
+                lastManual.put(device, event);
             } else if ("overrun".equals(type)) {
                 LOG.log(System.Logger.Level.WARNING, "{0} lost {1} events", device, event.getLong("lost"));
             }
@@ -64,8 +66,16 @@ public final class EventLogger extends VerticleBase {
             long[] seen = sequence.get(device);
             line.append(' ').append(device).append('=').append(total).append(' ').append(byType)
                     .append(" seq=").append(seen[0]).append(" gaps=").append(seen[1]);
+            JsonObject manual = lastManual.get(device);
+            if (manual != null) {
+                // The payload is at most 40 bytes; escaped, a few times that.
+                line.append(" [last manual: seq ").append(manual.getLong("seq")).append(", payload \"")
+                        .append(LogText.printable(manual.getString("payload"))).append("\", ")
+                        .append(manual.getDouble("latencyUs")).append(" us]");
+            }
         });
         LOG.log(System.Logger.Level.INFO, line.toString());
         counts.clear();
+        lastManual.clear();
     }
 }

@@ -21,6 +21,11 @@ public final class LogText {
         return escape(text, Integer.MAX_VALUE, false);
     }
 
+    /** As {@link #withoutControls(String)}, cut to about {@code max} characters: a long text is not copied whole. */
+    public static String withoutControls(String text, int max) {
+        return escape(text, max, false);
+    }
+
     private static String escape(String text, int max) {
         return escape(text, max, true);
     }
