@@ -37,7 +37,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
      * @param tls            PEM files; null for plain HTTP
      * @param authTokenFile  the file holding the access token; null for no authentication
      * @param headerTimeoutSeconds a request's headers must arrive within this, from the connection's opening
-     *                       or the previous response's end
+     *                       or the first byte of a later request
      */
     public record HttpOptions(String host, int port, List<String> allowedOrigins, List<String> allowedHosts,
                               int idleTimeoutSeconds, int maxConnections, boolean insecure, TlsFiles tls,

@@ -1,5 +1,7 @@
 package io.mypoll.bridge.web;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -10,10 +12,11 @@ import java.util.Map;
 
 /**
  * At most {@code max} open connections, each of which must send a request's
- * headers within the header deadline: one connection more is closed as soon
- * as it is accepted, so a flood costs a file descriptor for a moment, never
- * the process's limit, and a client that trickles header bytes holds its
- * slot for the deadline, not for the idle timeout after every byte.
+ * headers within the header deadline (from the connection's opening, or from
+ * the first byte of a later request on it): one connection more is closed as
+ * soon as it is accepted, so a flood costs a file descriptor for a moment,
+ * never the process's limit, and a client that trickles header bytes holds
+ * its slot for the deadline, not for the idle timeout after every byte.
  *
  * <p>A connection leaves the count when its channel closes, by whatever path:
  * once a connection is upgraded to a WebSocket, Vert.x hands the channel to
@@ -65,6 +68,17 @@ final class ConnectionLimit implements Handler<HttpConnection> {
         awaitHeaders(connection, slot);
         if (connection instanceof ConnectionBase base) {
             base.channel().closeFuture().addListener(f -> closed(connection));
+            // The next request's deadline starts with its first byte: a connection kept alive between
+            // requests is governed by the idle timeout, as browsers expect, not by the header deadline.
+            base.channel().pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (slot.serving == 0 && slot.deadline < 0 && !slot.upgraded) {
+                        awaitHeaders(connection, slot);
+                    }
+                    ctx.fireChannelRead(msg);
+                }
+            });
         } else {
             connection.closeHandler(v -> closed(connection));
         }
@@ -72,8 +86,7 @@ final class ConnectionLimit implements Handler<HttpConnection> {
 
     /**
      * A request's headers have arrived on its connection: no deadline while it
-     * is served; the end of the last one served starts the deadline of the
-     * next; an upgraded connection has none.
+     * is served, and none for an upgraded connection.
      */
     void requestStarted(HttpServerRequest request) {
         HttpConnection connection = request.connection();
@@ -87,11 +100,7 @@ final class ConnectionLimit implements Handler<HttpConnection> {
             slot.upgraded = true;
             return;
         }
-        request.response().endHandler(v -> {
-            if (--slot.serving == 0 && !slot.upgraded) {
-                awaitHeaders(connection, slot);
-            }
-        });
+        request.response().endHandler(v -> slot.serving--);
     }
 
     private void awaitHeaders(HttpConnection connection, Slot slot) {

@@ -98,6 +98,40 @@ class HealthListenerTest {
     }
 
     @Test
+    void aConnectionKeptAliveLongerThanTheHeaderDeadlineServesItsNextRequest() throws Exception {
+        WebFixture web = bridge(1);
+        try (Socket socket = new Socket("127.0.0.1", web.http.port())) {
+            socket.setSoTimeout(5_000);
+            byte[] request = "GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            socket.getOutputStream().write(request);
+            assertTrue(readResponse(socket).startsWith("HTTP/1.1 200"));
+            // Idle between requests for twice the header deadline: the idle timeout (60 s) governs that.
+            Thread.sleep(2_000);
+            socket.getOutputStream().write(request);
+            assertTrue(readResponse(socket).startsWith("HTTP/1.1 200"), "the second request on the connection");
+        }
+    }
+
+    /** One response of a kept-alive connection: its head and its Content-Length bytes of body. */
+    private static String readResponse(Socket socket) throws IOException {
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return head.toString();
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                .matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
+        return head.toString();
+    }
+
+    @Test
     void aThousandConnectionsTricklingHeadersDoNotKeepHealthFromAnswering() throws Exception {
         WebFixture web = bridge(2);
         int held = web.config.http().maxConnections();
