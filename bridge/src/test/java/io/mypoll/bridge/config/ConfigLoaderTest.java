@@ -129,7 +129,7 @@ class ConfigLoaderTest {
     void anUnknownPropertyIsNamedWithTheKnownKeysOfItsSection() {
         String message = overrideError(Set.of(), Set.of("mypoll.http.prot"));
         assertTrue(message.startsWith("mypoll.http.prot: unknown key (known here: allowedHosts, allowedOrigins, "
-                + "auth, host,"), message);
+                + "auth, headerTimeoutSeconds, host,"), message);
     }
 
     @Test
@@ -142,7 +142,8 @@ class ConfigLoaderTest {
     void anUnknownVariableIsNamedWithTheVariablesOfItsSection() {
         String message = overrideError(Set.of("MYPOLL_HTTP_PROT"), Set.of());
         assertTrue(message.startsWith("MYPOLL_HTTP_PROT: unknown key (known here: MYPOLL_HTTP_ALLOWED_HOSTS, "
-                + "MYPOLL_HTTP_ALLOWED_ORIGINS, MYPOLL_HTTP_AUTH_*, MYPOLL_HTTP_HOST,"), message);
+                + "MYPOLL_HTTP_ALLOWED_ORIGINS, MYPOLL_HTTP_AUTH_*, MYPOLL_HTTP_HEADER_TIMEOUT_SECONDS, MYPOLL_HTTP_HOST,"),
+                message);
         String top = overrideError(Set.of("MYPOLL_BOGUS"), Set.of());
         assertTrue(top.startsWith("MYPOLL_BOGUS: unknown key (known here: MYPOLL_BRIDGE_*, MYPOLL_CLUSTER_*, "
                 + "MYPOLL_DEVICES,"), top);

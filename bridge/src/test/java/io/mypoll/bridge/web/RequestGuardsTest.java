@@ -13,13 +13,21 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the HTTP server refuses or bounds before any request reaches the bridge's logic. */
 @ExtendWith(VertxExtension.class)
@@ -143,6 +151,50 @@ class RequestGuardsTest {
             assertEquals(-1, read, "closed without an answer");
             assertTrue(ms >= 800 && ms < 4_000, "closed after " + ms + " ms");
         }
+    }
+
+    @Test
+    void aWrongTokenAndAnOversizedBodyAreAnsweredWithoutALogLine(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        String token = "0123456789abcdef0123456789";
+        Files.writeString(tokenFile, token + "\n");
+        WebFixture web = new WebFixture(vertx, new JsonObject().put("http", new JsonObject()
+                .put("auth", new JsonObject().put("tokenFile", tokenFile.toString()))), 0);
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    logged.add(r.getLoggerName() + ": " + r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            Response wrong = web.call(request(web, "/api/config", "127.0.0.1", null)
+                    .putHeader("Authorization", basic("wrong-token-of-some-length")), null);
+            assertEquals(401, wrong.status());
+            Response big = web.call(request(web, "/api/devices/d/trigger", "127.0.0.1", null).setMethod(POST)
+                    .putHeader("Authorization", basic(token)).putHeader("Content-Type", "text/plain"),
+                    Buffer.buffer("x".repeat(64 * 1024)));
+            assertEquals(413, big.status());
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertEquals(List.of(), logged, "what the refusals logged");
+    }
+
+    private static String basic(String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
