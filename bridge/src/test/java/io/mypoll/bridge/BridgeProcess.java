@@ -22,10 +22,17 @@ final class BridgeProcess implements AutoCloseable {
 
     /** Starts {@code Main -conf DIR/config.json ARGS...} in {@code dir}. */
     BridgeProcess(Path dir, String config, String... args) throws IOException {
+        this(dir, List.of(), config, args);
+    }
+
+    /** Starts {@code java JVM_OPTIONS... Main -conf DIR/config.json ARGS...} in {@code dir}. */
+    BridgeProcess(Path dir, List<String> jvmOptions, String config, String... args) throws IOException {
         Path conf = dir.resolve("config.json");
         Files.writeString(conf, config);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "-conf", conf.toString()));
         command.addAll(List.of(args));
         process = new ProcessBuilder(command)
@@ -58,6 +65,17 @@ final class BridgeProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("no matching line within " + timeoutMs + " ms; output:\n" + String.join("\n", lines));
+    }
+
+    /** The options of {@code conf/jvm.options}, the bridge's as scripts/run.sh and the unit start it. */
+    static List<String> jvmOptions() throws IOException {
+        List<String> options = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("..", "conf", "jvm.options"))) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                options.addAll(List.of(line.trim().split("\\s+")));
+            }
+        }
+        return options;
     }
 
     int waitForExit(long timeoutMs) throws InterruptedException {
