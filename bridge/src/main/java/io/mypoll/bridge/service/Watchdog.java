@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Tells systemd that the bridge serves ({@code READY=1} when deployed, which
- * is once the bridge's verticles are) and, with a watchdog, that it still
- * does: every {@link SystemdNotifier#watchdogIntervalMs() interval} each
+ * is once the bridge's verticles are, after one round of checks) and, with a
+ * watchdog, that it still does: every {@link SystemdNotifier#watchdogIntervalMs() interval} each
  * {@link Check} must answer within a deadline (the device loop turns, the
  * HTTP server answers) before {@code WATCHDOG=1} goes out. A bridge whose
  * device loop or HTTP server is wedged therefore stops pinging, and systemd
@@ -47,15 +47,27 @@ public final class Watchdog extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        systemd.notify("READY=1");
-        long interval = systemd.watchdogIntervalMs();
-        if (interval > 0) {
-            long deadline = Math.max(1, Math.min(interval / 2, MAX_DEADLINE_MS));
-            LOG.log(System.Logger.Level.INFO, "systemd watchdog: alive every {0,number,#} ms while {1} answer "
-                    + "within {2,number,#} ms", interval, checks.stream().map(Check::name).toList(), deadline);
-            timer = vertx.setPeriodic(interval, id -> checkAndPing(deadline));
+        if (!systemd.enabled()) {
+            return Future.succeededFuture();
         }
-        return Future.succeededFuture();
+        long interval = systemd.watchdogIntervalMs();
+        long deadline = interval > 0 ? Math.max(1, Math.min(interval / 2, MAX_DEADLINE_MS)) : MAX_DEADLINE_MS;
+        // A first round before READY=1: the bridge is known to answer, and what the checks use (the HTTP
+        // client) is loaded, so that the first round systemd waits for is not a slow one.
+        return checkAll(deadline).map(alive -> {
+            systemd.notify(alive && interval > 0 ? "READY=1\nWATCHDOG=1" : "READY=1");
+            if (interval > 0) {
+                LOG.log(System.Logger.Level.INFO, "systemd watchdog: alive every {0,number,#} ms while {1} "
+                        + "answer within {2,number,#} ms", interval, checks.stream().map(Check::name).toList(),
+                        deadline);
+                timer = vertx.setPeriodic(interval, id -> checkAll(deadline).onSuccess(now -> {
+                    if (now) {
+                        systemd.notify("WATCHDOG=1");
+                    }
+                }));
+            }
+            return null;
+        });
     }
 
     @Override
@@ -64,9 +76,10 @@ public final class Watchdog extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void checkAndPing(long deadlineMs) {
+    /** Whether every check answered within the deadline; each that did not is logged. Never fails. */
+    private Future<Boolean> checkAll(long deadlineMs) {
         List<Future<?>> answers = checks.stream().<Future<?>>map(check -> answer(check, deadlineMs)).toList();
-        Future.join(answers).onComplete(all -> {
+        return Future.join(answers).transform(all -> {
             boolean alive = true;
             for (int i = 0; i < checks.size(); i++) {
                 Future<?> answer = answers.get(i);
@@ -78,9 +91,7 @@ public final class Watchdog extends VerticleBase {
                     warn(name, deadlineMs, answer.cause());
                 }
             }
-            if (alive) {
-                systemd.notify("WATCHDOG=1");
-            }
+            return Future.succeededFuture(alive);
         });
     }
 

@@ -42,9 +42,13 @@ final class FakeNotifySocket implements AutoCloseable {
         while (!closed) {
             long n = LibC.recv(fd, buffer, buffer.length, LibC.MSG_DONTWAIT);
             if (n >= 0) {
-                Message message = new Message(new String(buffer, 0, (int) n, StandardCharsets.UTF_8), System.nanoTime());
-                received.add(message);
-                unread.add(message);
+                long now = System.nanoTime();
+                // One datagram may carry several states, a line each.
+                for (String line : new String(buffer, 0, (int) n, StandardCharsets.UTF_8).split("\n")) {
+                    Message message = new Message(line, now);
+                    received.add(message);
+                    unread.add(message);
+                }
             } else {
                 try {
                     Thread.sleep(2); // EAGAIN: nothing yet
@@ -70,7 +74,10 @@ final class FakeNotifySocket implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code toNanos} (System.nanoTime), then counts the messages equal to {@code text} since {@code fromNanos}. */
+    /**
+     * Waits until {@code toNanos} (of System.nanoTime), then counts the messages equal to {@code text}
+     * that came from {@code fromNanos} on.
+     */
     long countBetween(String text, long fromNanos, long toNanos) throws InterruptedException {
         long wait = toNanos - System.nanoTime();
         if (wait > 0) {
