@@ -23,6 +23,10 @@
 #   - `systemd-analyze verify` accepts the unit and `udevadm verify` the
 #     udev rule; `systemd-analyze security --offline=true` gives the
 #     unit's exposure score, which must stay at or below MAX_EXPOSURE;
+#   - booted in a container (systemd-nspawn -b), systemd starts the unit
+#     (Type=notify: ready once it serves), and when the bridge's device-loop
+#     thread is frozen (driver/tools/freeze_thread), the watchdog times out
+#     and systemd starts the bridge again, which answers /health;
 #   - DKMS built and installed the module for the chroot's kernel headers,
 #     with no warning, and builds it again from the kernel hook that a new
 #     kernel's headers package runs;
@@ -62,6 +66,7 @@ check() {
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v lintian >/dev/null || missing+=(lintian)
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing on this host: ${missing[*]}"
 	apt-get update -q >&2
@@ -224,6 +229,91 @@ check "systemd-analyze security: exposure ${score:-none} <= $MAX_EXPOSURE" \
 udev=$(in_root udevadm verify --resolve-names=never "$RULES" 2>&1) ||
 	{ echo "$udev" >&2; udev=; }
 check "udevadm verify accepts the rules" test -n "$udev"
+
+# ---- systemd: ready, and the watchdog ----------------------------------------
+
+# The overlay booted as a container (systemd-nspawn -b, its own network
+# namespace with loopback only), the unit as installed: a oneshot unit in
+# it starts mypoll-bridge (Type=notify: the start returns at READY=1),
+# stops the bridge's device-loop thread alone with freeze_thread (ptrace),
+# waits for systemd to time the watchdog out and start the bridge again, and
+# writes what it saw to /var/tmp/watchdog-test.log; then powers off.
+if make -s -C "$ROOT/driver/tools" freeze_thread >&2 && command -v systemd-nspawn >/dev/null; then
+	install -m 0755 "$ROOT/driver/tools/freeze_thread" "$root/usr/local/bin/freeze_thread"
+	cat >"$root/usr/local/sbin/mypoll-watchdog-test" <<'EOF_TEST'
+#!/bin/bash
+# Runs in the booted overlay; see scripts/package-test.sh.
+out=/var/tmp/watchdog-test.log
+say() { echo "$*" >>"$out"; }
+health() {
+	timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 &&
+		printf "GET /health HTTP/1.0\r\nHost: 127.0.0.1:8080\r\n\r\n" >&3 && head -n 1 <&3' 2>/dev/null | tr -d '\r'
+}
+t0=$SECONDS
+systemctl start mypoll-bridge
+say "ready $(systemctl show -P ActiveState mypoll-bridge) after $((SECONDS - t0)) s"
+pid=$(systemctl show -P MainPID mypoll-bridge)
+say "pid $pid"
+say "health $(health)"
+tid=$(grep -lx device-loop /proc/"$pid"/task/*/comm 2>/dev/null | head -n 1 | cut -d/ -f5)
+say "loop $tid"
+freeze_thread "$tid" 120 >>"$out" 2>&1 &
+t0=$SECONDS
+new=$pid
+while [ $((SECONDS - t0)) -lt 100 ]; do
+	sleep 1
+	new=$(systemctl show -P MainPID mypoll-bridge)
+	if [ "$new" != 0 ] && [ "$new" != "$pid" ] && [ -n "$(health)" ]; then break; fi
+done
+if [ "$new" != 0 ] && [ "$new" != "$pid" ]; then
+	say "restarted yes: MainPID $pid, then $new, $((SECONDS - t0)) s after the freeze"
+else
+	say "restarted no: MainPID $pid, then $new, $((SECONDS - t0)) s after the freeze"
+fi
+say "health $(health)"
+say "restarts $(systemctl show -P NRestarts mypoll-bridge)"
+journalctl -b -u mypoll-bridge --no-pager -o cat | grep -iE 'watchdog|Scheduled restart' | sed 's/^/journal /' >>"$out"
+say END
+systemctl poweroff --no-block
+EOF_TEST
+	chmod 0755 "$root/usr/local/sbin/mypoll-watchdog-test"
+	cat >"$root/etc/systemd/system/mypoll-watchdog-test.service" <<'EOF_UNIT'
+[Unit]
+Description=mypoll-bridge: the watchdog restarts a wedged bridge
+After=multi-user.target
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/mypoll-watchdog-test
+[Install]
+WantedBy=multi-user.target
+EOF_UNIT
+	ln -sf /etc/systemd/system/mypoll-watchdog-test.service \
+		"$root/etc/systemd/system/multi-user.target.wants/mypoll-watchdog-test.service"
+	rm -f "$root/usr/sbin/policy-rc.d" "$root/var/tmp/watchdog-test.log"
+	# nspawn mounts its own /dev, /proc and /sys; the chroot's go for the boot.
+	umount "$root/dev" "$root/sys" "$root/proc"
+	# No machined on a host without systemd: --keep-unit --register=no.
+	(cd / && timeout -k 5 240 systemd-nspawn -q --keep-unit --register=no --private-network \
+		-D "$root" -b systemd.unit=multi-user.target </dev/null >"$work/nspawn.log" 2>&1) || true
+	mount -t proc proc "$root/proc"
+	mount -t sysfs sysfs "$root/sys"
+	mount --bind /dev "$root/dev"
+	wd=$root/var/tmp/watchdog-test.log
+	[ -f "$wd" ] && sed 's/^/  /' "$wd" >&2
+	check "systemd started the bridge once it was ready (Type=notify) and it answers /health" \
+		grep -qE '^health HTTP/1\.[01] [0-9]{3}' "$wd"
+	check "the bridge warned that its device loop does not answer once the loop was frozen" \
+		grep -q 'systemd watchdog: the device loop does not answer' "$wd"
+	check "systemd timed the watchdog out: $(grep -m1 -io 'watchdog timeout[^!]*' "$wd" 2>/dev/null)" \
+		grep -qi 'watchdog timeout' "$wd"
+	again=$(grep '^restarted' "$wd" 2>/dev/null || true)
+	last_health=$(grep '^health' "$wd" 2>/dev/null | tail -n 1 || true)
+	check "systemd started the bridge again (${again#restarted }) and it answers /health: ${last_health#health }" \
+		sh -c "grep -q '^restarted yes' '$wd' && grep '^health' '$wd' | tail -n 1 | grep -qE 'HTTP/1\.[01] [0-9]{3}'"
+	[ $failures -eq 0 ] || tail -n 30 "$work/nspawn.log" >&2
+else
+	fail "systemd watchdog: no freeze_thread or no systemd-nspawn (apt-get install systemd-container)"
+fi
 
 # ---- DKMS -------------------------------------------------------------------
 

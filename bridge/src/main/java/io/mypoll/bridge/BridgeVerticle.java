@@ -6,11 +6,15 @@ import io.mypoll.bridge.cluster.EventRelay;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.device.DeviceVerticle;
 import io.mypoll.bridge.example.EventLogger;
+import io.mypoll.bridge.service.HttpProbe;
+import io.mypoll.bridge.service.Watchdog;
 import io.mypoll.bridge.web.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The application: deploys the device directory, the device verticle (a
@@ -22,6 +26,8 @@ public final class BridgeVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(BridgeVerticle.class.getName());
     private final BridgeConfig config;
     private HttpVerticle http;
+    /** Null when the node has no devices. */
+    private DeviceVerticle devices;
 
     /** @param config the checked settings ({@link BridgeConfig#from}) */
     public BridgeVerticle(BridgeConfig config) {
@@ -40,7 +46,7 @@ public final class BridgeVerticle extends VerticleBase {
                 .compose(v -> vertx.deployVerticle(new DirectoryVerticle()))
                 .compose(v -> config.logEvents() ? vertx.deployVerticle(new EventLogger()) : Future.succeededFuture())
                 .compose(v -> config.devices().isEmpty() ? Future.succeededFuture()
-                        : vertx.deployVerticle(new DeviceVerticle(config),
+                        : vertx.deployVerticle(devices = new DeviceVerticle(config),
                                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
                 .compose(v -> vertx.deployVerticle(http));
     }
@@ -48,5 +54,16 @@ public final class BridgeVerticle extends VerticleBase {
     /** The HTTP port actually bound. */
     public int httpPort() {
         return http.port();
+    }
+
+    /** What the systemd watchdog checks before each ping, once this verticle is deployed. */
+    public List<Watchdog.Check> livenessChecks() {
+        List<Watchdog.Check> checks = new ArrayList<>();
+        if (devices != null) {
+            checks.add(new Watchdog.Check("device loop", devices::nextLoopTurn));
+        }
+        HttpProbe server = HttpProbe.of(vertx, config.http(), http.port());
+        checks.add(new Watchdog.Check("HTTP server", server::get));
+        return checks;
     }
 }

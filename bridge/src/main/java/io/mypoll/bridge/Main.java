@@ -4,6 +4,9 @@ import io.mypoll.bridge.cluster.ClusterSetup;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.config.ConfigLoader;
+import io.mypoll.bridge.service.ExitOnUncaughtException;
+import io.mypoll.bridge.service.SystemdNotifier;
+import io.mypoll.bridge.service.Watchdog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +17,8 @@ import java.io.InputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.LogManager;
 
 /**
@@ -33,8 +38,12 @@ public final class Main {
     private Main() {
     }
 
+    /** How long the shutdown hook waits for Vert.x to close before the process halts anyway. */
+    private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
     public static void main(String[] args) {
         configureLogging();
+        Thread.setDefaultUncaughtExceptionHandler(new ExitOnUncaughtException());
         String confFile = null;
         boolean cluster = false;
         for (int i = 0; i < args.length; i++) {
@@ -86,8 +95,12 @@ public final class Main {
         } else {
             vertx = Vertx.vertx(options);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
-        vertx.deployVerticle(new BridgeVerticle(checked))
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, systemd)));
+        BridgeVerticle bridge = new BridgeVerticle(checked);
+        // Ready for systemd once serving: the watchdog says so when deployed after the bridge.
+        vertx.deployVerticle(bridge)
+                .compose(id -> vertx.deployVerticle(new Watchdog(systemd, bridge.livenessChecks())))
                 .onFailure(e -> {
                     String message = e instanceof ConfigException ? e.getMessage()
                             : "cannot start: " + e;
@@ -129,6 +142,22 @@ public final class Main {
             }
         } catch (IOException e) {
             // Not this probe's to report: the HTTP verticle names the problem when it listens.
+        }
+    }
+
+    /**
+     * The shutdown hook: Vert.x closes (the devices, the sockets, a cluster
+     * node's leaving), but a wedged thread must not keep the process from
+     * ending, so it halts after {@value #CLOSE_TIMEOUT_SECONDS} s.
+     */
+    private static void stop(Vertx vertx, SystemdNotifier systemd) {
+        systemd.notify("STOPPING=1");
+        try {
+            vertx.close().await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            System.err.println("mypoll-bridge: Vert.x did not close within " + CLOSE_TIMEOUT_SECONDS
+                    + " s; exiting without it");
+            Runtime.getRuntime().halt(ExitOnUncaughtException.STATUS);
         }
     }
 

@@ -26,6 +26,11 @@ final class BridgeProcess implements AutoCloseable {
         this(dir, config, List.of(), Map.of(), args);
     }
 
+    /** Starts {@code java JVM_OPTIONS... Main -conf DIR/config.json ARGS...} in {@code dir}. */
+    BridgeProcess(Path dir, List<String> jvmOptions, String config, String... args) throws IOException {
+        this(dir, config, jvmOptions, Map.of(), args);
+    }
+
     /**
      * Starts {@code java JVM_OPTIONS Main -conf DIR/config.json ARGS...} in {@code dir}, with
      * {@code environment} added to this process's.
@@ -71,6 +76,17 @@ final class BridgeProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("no matching line within " + timeoutMs + " ms; output:\n" + String.join("\n", lines));
+    }
+
+    /** The options of {@code conf/jvm.options}, the bridge's as scripts/run.sh and the unit start it. */
+    static List<String> jvmOptions() throws IOException {
+        List<String> options = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("..", "conf", "jvm.options"))) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                options.addAll(List.of(line.trim().split("\\s+")));
+            }
+        }
+        return options;
     }
 
     int waitForExit(long timeoutMs) throws InterruptedException {

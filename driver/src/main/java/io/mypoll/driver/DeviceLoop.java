@@ -32,6 +32,11 @@ import java.util.concurrent.ExecutionException;
  * {@link NotifyMode#POLL} mode the device fds are in the epoll set. In both an
  * eventfd wakes the loop for commands and stop; nothing else wakes it, so an
  * idle loop sleeps.
+ *
+ * <p>A failure of the loop itself (a system call of the loop, an error
+ * thrown by a device or the listener) ends the thread with the exception
+ * uncaught, so that the thread's uncaught-exception handler sees it: the
+ * bridge's ends the process, which its supervisor restarts.
  */
 public final class DeviceLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DeviceLoop.class.getName());
@@ -107,6 +112,15 @@ public final class DeviceLoop implements AutoCloseable {
         return submit(() -> attach(device));
     }
 
+    /**
+     * Completes on the loop thread when the loop next runs its commands,
+     * which it does between turns: a loop stuck in a read, a listener or a
+     * system call leaves it pending. A supervisor's liveness check.
+     */
+    public CompletableFuture<Void> nextTurn() {
+        return submit(() -> { });
+    }
+
     /** Stops watching the device; it stays open. */
     public CompletableFuture<Void> remove(Device device) {
         return submit(() -> {
@@ -178,8 +192,9 @@ public final class DeviceLoop implements AutoCloseable {
         started.complete(tid);
         try {
             loop();
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "device loop " + thread.getName() + " failed", t);
+        } catch (ErrnoException e) {
+            // The thread ends with it: its uncaught-exception handler decides what the process does.
+            throw new IllegalStateException("device loop " + thread.getName() + " failed: " + e.getMessage(), e);
         } finally {
             for (Device device : devices.values()) {
                 detach(device);

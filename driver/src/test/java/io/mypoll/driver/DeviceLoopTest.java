@@ -2,6 +2,7 @@ package io.mypoll.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.driver.linux.LibC;
@@ -12,6 +13,11 @@ import io.mypoll.driver.linux.Signals;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -249,6 +255,78 @@ class DeviceLoopTest {
                 assertEquals(100, seen.stream().filter("m:manual"::equals).count(), seen.toString());
                 assertEquals(200, seen.size(), "each device only its own events");
             }
+        }
+    }
+
+    /** A listener that stops the loop thread in its first batch after {@link #wedge()}, until {@link #release()}. */
+    private static final class WedgingListener implements DeviceListener {
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final CountDownLatch stuck = new CountDownLatch(1);
+        private volatile boolean wedged;
+
+        void wedge() {
+            wedged = true;
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public void onEvents(Device device, List<DeviceEvent> batch) {
+            if (wedged) {
+                stuck.countDown();
+                try {
+                    released.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void onClosed(Device device, String reason) {
+        }
+    }
+
+    @Test
+    void nextTurnCompletesWhileTheLoopTurnsAndWaitsWhileItIsStuck() throws Exception {
+        WedgingListener listener = new WedgingListener();
+        try (EmulatedDevice device = new EmulatedDevice("t", 1_000, 1024);
+             DeviceLoop loop = start(NotifyMode.POLL, listener)) {
+            loop.add(device).join();
+            loop.nextTurn().get(2, TimeUnit.SECONDS);
+            listener.wedge();
+            assertTrue(listener.stuck.await(5, TimeUnit.SECONDS), "the loop thread is in the listener");
+            CompletableFuture<Void> turn = loop.nextTurn();
+            assertThrows(TimeoutException.class, () -> turn.get(500, TimeUnit.MILLISECONDS));
+            listener.release();
+            turn.get(2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anErrorInTheLoopEndsItsThreadThroughTheUncaughtExceptionHandler() throws Exception {
+        CompletableFuture<String> died = new CompletableFuture<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> died.complete(thread.getName() + ": " + e));
+        DeviceListener failing = new DeviceListener() {
+            @Override
+            public void onEvents(Device device, List<DeviceEvent> batch) {
+                throw new StackOverflowError("deep");
+            }
+
+            @Override
+            public void onClosed(Device device, String reason) {
+            }
+        };
+        try (EmulatedDevice device = new EmulatedDevice("e", 0, 1024);
+             DeviceLoop loop = start(NotifyMode.POLL, failing)) {
+            loop.add(device).join();
+            device.trigger("x".getBytes(StandardCharsets.UTF_8));
+            assertEquals("test-loop: java.lang.StackOverflowError: deep", died.get(5, TimeUnit.SECONDS));
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
         }
     }
 }

@@ -43,7 +43,8 @@ public final class DeviceVerticle extends VerticleBase {
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     /** How long after a failed reopen the next try is, when no change in the directory comes first. */
     private static final long REOPEN_RETRY_MS = 250;
-    private DeviceLoop loop;
+    /** Set on the context at start; read by {@link #nextLoopTurn} from any thread. */
+    private volatile DeviceLoop loop;
     private DeviceWatcher watcher;
     /** Context only: the watches of devices that are gone, and the devices with a retry pending. */
     private final Map<String, DeviceWatcher.Watch> watches = new HashMap<>();
@@ -211,6 +212,19 @@ public final class DeviceVerticle extends VerticleBase {
         LOG.log(System.Logger.Level.INFO, "device {0} is back: {1} opened again ({2,number,#} times so far)",
                 target.id(), reader.path(), target.reopens);
         claims.update(status.describe(target));
+    }
+
+    /**
+     * Succeeds, on the caller's context, when the device loop next runs its
+     * commands ({@link DeviceLoop#nextTurn}): a liveness check. Pending for
+     * as long as the loop is stuck.
+     */
+    public Future<Void> nextLoopTurn() {
+        DeviceLoop running = loop;
+        if (running == null) {
+            return Future.failedFuture("the device loop is not running");
+        }
+        return Future.fromCompletionStage(running.nextTurn(), vertx.getOrCreateContext());
     }
 
     @Override

@@ -75,11 +75,16 @@ public final class LibC {
 
     // sockets
     public static final int AF_UNIX = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
     public static final int SOL_SOCKET = 1;
     public static final int SO_SNDBUF = 7;
     public static final int FIONREAD = 0x541B;
+    /** sendto(2), recv(2): fail with EAGAIN rather than wait. */
+    public static final int MSG_DONTWAIT = 0x40;
+    /** sizeof(struct sockaddr_un): the family (2 bytes), then 108 bytes of path. */
+    public static final int SOCKADDR_UN_SIZE = 110;
 
     // clocks
     public static final int CLOCK_MONOTONIC = 1;
@@ -139,6 +144,15 @@ public final class LibC {
     public static native int socketpair(int domain, int type, int protocol, int[] sv);
 
     public static native int setsockopt(int fd, int level, int optname, int[] optval, int optlen);
+
+    public static native int socket(int domain, int type, int protocol);
+
+    /** {@code addr} is a struct sockaddr of {@code addrlen} bytes, such as a sockaddr_un. */
+    public static native int bind(int fd, byte[] addr, int addrlen);
+
+    public static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen);
+
+    public static native long recv(int fd, byte[] buf, long len, int flags);
 
     public static native int timerfd_create(int clockid, int flags);
 
