@@ -245,9 +245,11 @@ if make -s -C "$ROOT/driver/tools" freeze_thread >&2 && command -v systemd-nspaw
 # Runs in the booted overlay; see scripts/package-test.sh.
 out=/var/tmp/watchdog-test.log
 say() { echo "$*" >>"$out"; }
+# The status line of GET /health on the health listener (8081, the packaged
+# config.json's health.port), or with an argument on that port.
 health() {
-	timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 &&
-		printf "GET /health HTTP/1.0\r\nHost: 127.0.0.1:8080\r\n\r\n" >&3 && head -n 1 <&3' 2>/dev/null | tr -d '\r'
+	timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/${1:-8081} &&
+		printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && head -n 1 <&3" 2>/dev/null | tr -d '\r'
 }
 t0=$SECONDS
 systemctl start mypoll-bridge
@@ -255,6 +257,7 @@ say "ready $(systemctl show -P ActiveState mypoll-bridge) after $((SECONDS - t0)
 pid=$(systemctl show -P MainPID mypoll-bridge)
 say "pid $pid"
 say "health $(health)"
+say "server $(health 8080)"
 tid=$(grep -lx device-loop /proc/"$pid"/task/*/comm 2>/dev/null | head -n 1 | cut -d/ -f5)
 say "loop $tid"
 freeze_thread "$tid" 120 >>"$out" 2>&1 &
@@ -302,6 +305,7 @@ EOF_UNIT
 	[ -f "$wd" ] && sed 's/^/  /' "$wd" >&2
 	check "systemd started the bridge once it was ready (Type=notify) and it answers /health" \
 		grep -qE '^health HTTP/1\.[01] [0-9]{3}' "$wd"
+	check "the HTTP server answers /health too" grep -qE '^server HTTP/1\.[01] [0-9]{3}' "$wd"
 	check "the bridge warned that its device loop does not answer once the loop was frozen" \
 		grep -q 'systemd watchdog: the device loop does not answer' "$wd"
 	check "systemd timed the watchdog out: $(grep -m1 -io 'watchdog timeout[^!]*' "$wd" 2>/dev/null)" \

@@ -116,7 +116,7 @@ build() {
 
 b=mypoll-bridge
 put $b 0644 "$jar" usr/share/mypoll-bridge/mypoll-bridge.jar
-put $b 0644 conf/config.json etc/mypoll-bridge/config.json
+put $b 0644 packaging/config.json etc/mypoll-bridge/config.json
 put $b 0644 conf/jvm.options etc/mypoll-bridge/jvm.options
 put $b 0644 packaging/mypoll-bridge.service usr/lib/systemd/system/mypoll-bridge.service
 put $b 0644 packaging/60-mypoll-bridge.rules usr/lib/udev/rules.d/60-mypoll-bridge.rules

@@ -62,8 +62,16 @@ public final class BridgeVerticle extends VerticleBase {
         if (devices != null) {
             checks.add(new Watchdog.Check("device loop", devices::nextLoopTurn));
         }
-        HttpProbe server = HttpProbe.of(vertx, config.http(), http.port());
-        checks.add(new Watchdog.Check("HTTP server", server::get));
+        if (config.health().enabled()) {
+            // The health listener answers for the bridge: probing the HTTP server itself would let clients
+            // that hold all its connections get a healthy bridge restarted. Its event loop is checked apart.
+            HttpProbe health = new HttpProbe(vertx, "127.0.0.1", http.healthPort(), false);
+            checks.add(new Watchdog.Check("health listener", health::get));
+            checks.add(new Watchdog.Check("HTTP server's event loop", http::nextTurn));
+        } else {
+            HttpProbe server = HttpProbe.of(vertx, config.http(), http.port());
+            checks.add(new Watchdog.Check("HTTP server", server::get));
+        }
         return checks;
     }
 }

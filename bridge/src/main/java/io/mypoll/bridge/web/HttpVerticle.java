@@ -222,6 +222,13 @@ public final class HttpVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    /** Completes on this verticle's event loop: the loop that serves every request is turning. */
+    public Future<Void> nextTurn() {
+        io.vertx.core.Promise<Void> turned = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> turned.complete());
+        return turned.future();
+    }
+
     /** The health listener's port; -1 without one. */
     public int healthPort() {
         return health == null ? -1 : health.port();
