@@ -27,10 +27,13 @@ public final class BridgeNode implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Path dir;
     private final int port;
+    private final int healthPort;
 
     private BridgeNode(String name, JsonObject config, List<String> jvmOptions) throws IOException,
             InterruptedException {
         this.name = name;
+        JsonObject health = config.getJsonObject("health");
+        healthPort = health == null ? 0 : health.getInteger("port", 0);
         dir = Files.createTempDirectory("mypoll-node");
         Path conf = dir.resolve("config.json");
         Files.writeString(conf, config.encodePrettily());
@@ -82,6 +85,11 @@ public final class BridgeNode implements AutoCloseable {
     /** The HTTP port the node serves. */
     public int port() {
         return port;
+    }
+
+    /** The port of the node's health listener ({@code health.port} of its configuration); 0 for none. */
+    public int healthPort() {
+        return healthPort;
     }
 
     public long pid() {

@@ -14,6 +14,7 @@ final class BusSocket {
     /** Kept with its socket: Vert.x closes a client, and its WebSockets, once the client is garbage. */
     private final WebSocketClient client;
     final WebSocket ws;
+    private volatile boolean open = true;
 
     private BusSocket(WebSocketClient client, WebSocket ws) {
         this.client = client;
@@ -27,8 +28,12 @@ final class BusSocket {
                 .setURI("/eventbus/websocket").setTimeout(10_000)).map(ws -> {
                     ws.handler(data -> frames.accept(data.toJsonObject()));
                     long pinger = vertx.setPeriodic(5_000, id -> ws.writeTextMessage(PING));
-                    ws.closeHandler(v -> vertx.cancelTimer(pinger));
-                    return new BusSocket(client, ws);
+                    BusSocket socket = new BusSocket(client, ws);
+                    ws.closeHandler(v -> {
+                        vertx.cancelTimer(pinger);
+                        socket.open = false;
+                    });
+                    return socket;
                 });
     }
 
@@ -39,6 +44,11 @@ final class BusSocket {
     void request(String address, JsonObject body, String replyAddress) {
         ws.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("body", body)
                 .put("replyAddress", replyAddress).encode());
+    }
+
+    /** Whether the socket is still open: the bridge may have closed it (ping timeout, a full queue). */
+    boolean open() {
+        return open;
     }
 
     WebSocketClient client() {
