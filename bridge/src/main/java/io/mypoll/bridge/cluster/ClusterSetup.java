@@ -41,7 +41,10 @@ public final class ClusterSetup {
                             + (e instanceof NoSuchFileException ? "no such file" : e.getMessage())));
         }
         return Vertx.builder()
-                .with(new VertxOptions(vertxOptions).setEventBusOptions(eventBusOptions(options)))
+                // The copy constructor turns MicrometerMetricsOptions into plain MetricsOptions (no Prometheus
+                // registry, so /metrics failed with 500 on clustered nodes): the metrics options are set again.
+                .with(new VertxOptions(vertxOptions).setMetricsOptions(vertxOptions.getMetricsOptions())
+                        .setEventBusOptions(eventBusOptions(options)))
                 .withClusterManager(new HazelcastClusterManager(hazelcast))
                 .buildClustered();
     }

@@ -119,4 +119,19 @@ class ClusterSetupTest {
             a.close().await();
         }
     }
+
+    @Test
+    void aClusteredNodeKeepsThePrometheusRegistryOfItsMetricsOptions() throws Exception {
+        BridgeConfig config = BridgeConfig.from(new JsonObject().put("devices", new JsonArray())
+                .put("cluster", new JsonObject().put("enabled", true).put("name", "metrics-" + System.nanoTime())));
+        io.vertx.core.Vertx vertx = ClusterSetup.start(config.cluster(), io.mypoll.bridge.Main.vertxOptions(config))
+                .await();
+        try {
+            // /metrics reads this registry; with the options lost it was Micrometer's composite default.
+            assertTrue(config.metrics().registry().getClass().getSimpleName().startsWith("Prometheus"),
+                    "the registry: " + config.metrics().registry());
+        } finally {
+            vertx.close().await();
+        }
+    }
 }
