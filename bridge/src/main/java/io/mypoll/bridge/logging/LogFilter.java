@@ -1,5 +1,6 @@
 package io.mypoll.bridge.logging;
 
+import io.vertx.core.http.HttpClosedException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.LinkedHashMap;
@@ -163,7 +164,9 @@ public final class LogFilter implements Filter {
         // A few causes deep at most: a chain of causes may loop.
         int depth = 0;
         for (Throwable t = thrown; t != null && depth++ < 10; t = t.getCause()) {
-            if (t instanceof ClosedChannelException) {
+            // Vert.x's word for a peer that closed while a response or a SockJS session was open: every
+            // client that leaves (and every socket at shutdown) would otherwise log a SEVERE line.
+            if (t instanceof ClosedChannelException || t instanceof HttpClosedException) {
                 return true;
             }
             if (t instanceof IOException && t.getMessage() != null

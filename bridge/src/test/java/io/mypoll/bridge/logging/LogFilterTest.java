@@ -98,4 +98,12 @@ class LogFilterTest {
         reset.setThrown(new IOException("Connection reset by peer"));
         assertFalse(filter.isLoggable(reset));
     }
+
+    @Test
+    void aSockJsSessionWhosePeerClosedIsNotLogged() {
+        LogRecord closed = record("io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl", Level.SEVERE,
+                "SockJSSocket exception");
+        closed.setThrown(new io.vertx.core.http.HttpClosedException("Connection was closed"));
+        assertFalse(filter.isLoggable(closed));
+    }
 }
