@@ -16,6 +16,11 @@ public final class ExitOnUncaughtException implements Thread.UncaughtExceptionHa
 
     @Override
     public void uncaughtException(Thread thread, Throwable error) {
+        if (error instanceof java.util.concurrent.RejectedExecutionException) {
+            // A task handed to a pool that is shutting down (Vert.x closing on SIGTERM): the process is
+            // ending already, and halting here would turn a clean stop into status 70.
+            return;
+        }
         try {
             // stderr, as the bridge's log: one line, whatever state the logging is in.
             System.err.println(("mypoll-bridge: thread " + thread.getName() + " died of " + error
