@@ -151,6 +151,7 @@ public final class Main {
      * ending, so it halts after {@value #CLOSE_TIMEOUT_SECONDS} s.
      */
     private static void stop(Vertx vertx, SystemdNotifier systemd) {
+        ExitOnUncaughtException.stopping();
         systemd.notify("STOPPING=1");
         try {
             vertx.close().await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);

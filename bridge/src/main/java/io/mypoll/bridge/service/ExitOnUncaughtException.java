@@ -13,12 +13,18 @@ package io.mypoll.bridge.service;
 public final class ExitOnUncaughtException implements Thread.UncaughtExceptionHandler {
     /** EX_SOFTWARE of sysexits.h: not 2 (a configuration, which systemd is told not to restart). */
     public static final int STATUS = 70;
+    private static volatile boolean stopping;
+
+    /** The process is stopping: from now on a thread's death is part of the stop, not a failure. */
+    public static void stopping() {
+        stopping = true;
+    }
 
     @Override
     public void uncaughtException(Thread thread, Throwable error) {
-        if (error instanceof java.util.concurrent.RejectedExecutionException) {
-            // A task handed to a pool that is shutting down (Vert.x closing on SIGTERM): the process is
-            // ending already, and halting here would turn a clean stop into status 70.
+        if (stopping) {
+            // The process is ending already (SIGTERM): threads die as their pools shut down (a task
+            // rejected by a closing pool), and halting here would turn a clean stop into status 70.
             return;
         }
         try {
