@@ -43,11 +43,11 @@ done
 
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (apt-get install dpkg)"
 
-jar=bridge/target/mypoll-bridge.jar
+jar=verticles/target/mypoll-bridge.jar
 if jars_stale "$jar"; then
 	MYPOLL_BROWSER=0 scripts/prerequisites.sh
 	echo "package: building $jar ..." >&2
-	mvn -B -q -ntp -Dstyle.color=never package -DskipTests -pl bridge -am >&2
+	mvn -B -q -ntp -Dstyle.color=never package -DskipTests -pl verticles -am >&2
 fi
 
 # The first <version> of the parent pom is the project's (it has no parent).

@@ -4,7 +4,7 @@
 #
 # The guest (scripts/qemu/e2e-init) gets this host's root filesystem
 # read-only over virtio-9p and runs the host's JVM and the shaded jars from
-# it (bridge/target/mypoll-bridge.jar, testkit/target/mypoll-testkit.jar);
+# it (verticles/target/mypoll-bridge.jar, testkit/target/mypoll-testkit.jar);
 # its port 8080 is forwarded to 127.0.0.1:HOSTPORT. The guest init and its
 # helpers (scripts/qemu/guest-lib.sh) and the udev rule
 # (packaging/60-mypoll-bridge.rules) come in the initramfs. In one boot it
@@ -32,7 +32,7 @@ ROOT=$PWD
 
 KERNEL_TREES=${KERNEL_TREES:-$ROOT/scripts/kernel-trees.sh}
 BUILD_DRIVER=${BUILD_DRIVER:-$ROOT/scripts/build-driver.sh}
-BRIDGE_JAR=$ROOT/bridge/target/mypoll-bridge.jar
+BRIDGE_JAR=$ROOT/verticles/target/mypoll-bridge.jar
 # The benchmarks and the device check, with the driver and bridge classes.
 TESTKIT_JAR=$ROOT/testkit/target/mypoll-testkit.jar
 E2E_TESTS="io.mypoll.bridge.e2e.GuestBridgeE2E io.mypoll.bridge.e2e.GuestDevicesE2E"
@@ -223,7 +223,7 @@ bg_pids=("$qemu_pid")
 host_test() {
 	local mode=$1 rtc=$2 rc=0 t xml reports=()
 	for t in $E2E_TESTS; do
-		xml=bridge/target/surefire-reports/TEST-$t.xml
+		xml=verticles/target/surefire-reports/TEST-$t.xml
 		rm -f "$xml"
 		reports+=("$xml")
 	done

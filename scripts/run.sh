@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/jar-freshness.sh
 . scripts/jar-freshness.sh
 
-jar=bridge/target/mypoll-bridge.jar
+jar=verticles/target/mypoll-bridge.jar
 if jars_stale "$jar"; then
 	# Bridges started together must not build in the same tree at once:
 	# one builds, the others wait and then find the jar fresh.
-	mkdir -p bridge/target
-	exec 9>bridge/target/.build.lock
+	mkdir -p verticles/target
+	exec 9>verticles/target/.build.lock
 	flock 9
 	if jars_stale "$jar"; then
 		MYPOLL_BROWSER=0 scripts/prerequisites.sh
