@@ -74,7 +74,11 @@ public final class HttpVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
         vertx.setPeriodic(config.statusIntervalMs(), id -> publishSocketStatus());
 
-        server = vertx.createHttpServer(options).connectionHandler(limit);
+        InboundDeflate inflation = new InboundDeflate(config.bridge().maxFrameBytes());
+        server = vertx.createHttpServer(options).connectionHandler(connection -> {
+            limit.handle(connection);
+            inflation.install(connection);
+        });
         String scheme = http.tls() == null ? "http" : "https";
         return server.requestHandler(router)
                 .listen(http.port(), http.host())
@@ -105,11 +109,10 @@ public final class HttpVerticle extends VerticleBase {
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxWebSocketFrameSize(frame)
                 .setMaxWebSocketMessageSize(frame)
-                // No compression either way: Netty inflates a whole permessage-deflate message before any
-                // size check (64 KB on the wire became 64 MB of heap), and deflating each batch once per
-                // socket costs more CPU than the bytes it saves are worth on the networks a bridge serves
-                // (docs/BENCHMARKS.md). Request bodies are never inflated (no decompression).
-                .setPerMessageWebSocketCompressionSupported(false)
+                // permessage-deflate is offered, inbound only and bounded (InboundDeflate replaces the
+                // handler this installs). Request bodies are never inflated (no decompression), and
+                // responses are not deflated: the CPU costs more than the bytes saved are worth.
+                .setPerMessageWebSocketCompressionSupported(true)
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false);

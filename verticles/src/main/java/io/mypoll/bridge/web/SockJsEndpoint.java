@@ -109,7 +109,7 @@ final class SockJsEndpoint {
             case SOCKET_ERROR -> {
                 // The bridge has already dropped the socket's registrations: what is left is dead. The client
                 // must learn why: a frame or message over bridge.maxFrameBytes (Vert.x's or Netty's words),
-                // or a frame the protocol forbids (such as a compressed one: compression is not offered).
+                // or a frame the protocol forbids (such as one with a reserved bit that no extension uses).
                 // The event carries the error's message only, not the error.
                 String message = String.valueOf(frame == null ? null : frame.getValue("message"));
                 if (message.contains("max message size") || message.contains("Max frame length")) {

@@ -130,25 +130,43 @@ final class RawWebSocket implements AutoCloseable {
         sendFrame(0x8, false, new byte[] {0x03, (byte) 0xe8});
     }
 
+    /** A frame from the server: its first byte (FIN, RSV1-3, opcode) and its payload. */
+    record Frame(int first, byte[] payload) {
+        int opcode() {
+            return first & 0x0f;
+        }
+
+        boolean compressed() {
+            return (first & 0x40) != 0;
+        }
+    }
+
+    /** The server's next frame, waiting up to {@code timeoutMs}. */
+    Frame readFrame(int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new Frame(first, payload);
+    }
+
     /**
      * Reads frames until the server's close frame, and gives its status; -1 when the
      * connection ended without one, 0 when none came within {@code timeoutMs}.
      */
     int awaitClose(int timeoutMs) throws IOException {
-        socket.setSoTimeout(timeoutMs);
         try {
             while (true) {
-                int first = in.readUnsignedByte();
-                int second = in.readUnsignedByte();
-                long length = second & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if ((first & 0x0f) == 0x8) {
+                Frame frame = readFrame(timeoutMs);
+                if (frame.opcode() == 0x8) {
+                    byte[] payload = frame.payload();
                     return payload.length >= 2 ? (payload[0] & 0xff) << 8 | payload[1] & 0xff : 1005;
                 }
             }
