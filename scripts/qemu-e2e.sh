@@ -166,7 +166,7 @@ build_tools sigio_eventfd_epoll uinput_keyboard || die "tools: building the C to
 cp "$work/src/tools/sigio_eventfd_epoll" "$work/src/tools/uinput_keyboard" "$work/"
 
 # The host test's classes, compiled now so that the run during the boot is quick.
-mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,bridge test-compile \
+mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,verticles test-compile \
 	>"$work/test-compile.log" 2>&1 || {
 	tail -n 30 "$work/test-compile.log" >&2
 	die "host test: mvn test-compile failed"
@@ -227,7 +227,7 @@ host_test() {
 		rm -f "$xml"
 		reports+=("$xml")
 	done
-	mvn -B -q -ntp -Dstyle.color=never -o -Dexec.skip=true -pl driver,bridge test-compile surefire:test \
+	mvn -B -q -ntp -Dstyle.color=never -o -Dexec.skip=true -pl driver,verticles test-compile surefire:test \
 		-Dtest="$(echo $E2E_TESTS | tr ' ' ',')" -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false \
 		-Dmypoll.e2e.port="$port" -Dmypoll.e2e.mode="$mode" -Dmypoll.e2e.periodMs="$PERIOD_MS" \
 		-Dmypoll.e2e.work="$work" -Dmypoll.e2e.text="$KBD_TEXT" -Dmypoll.e2e.rtc="$rtc" \
