@@ -8,7 +8,7 @@ import { busRequest, connect, rest } from './js/connection.js';
 import { loadDeviceList, loadStatusSnapshot, noteEventNode, onStatus, refreshDevices } from './js/devices.js';
 import { addEvent, initEventsTable, loadEvents } from './js/events.js';
 import { applyConfig, initForms } from './js/forms.js';
-import { countEvent, onSockets, refreshTotals, setSocketsSnapshot } from './js/totals.js';
+import { countEvent, countHistory, onSockets, refreshTotals, setSocketsSnapshot } from './js/totals.js';
 import { $ } from './js/util.js';
 
 const MAX_BUFFERED = 100000;  // live events held while the history loads; past that, shown at once
@@ -48,9 +48,9 @@ function flushBuffered() {
 
 // On every connection: the devices' history, asked on the socket that has
 // just registered for the live events, so the bridge takes it after the
-// registration and every later event comes live. The table and the chart
-// show the history at once; the live events that came meanwhile follow,
-// those the history held left out by their seq.
+// registration and every later event comes live. The table, the chart and
+// the counts show the history at once; the live events that came meanwhile
+// follow, those the history held left out by their seq.
 async function loadHistory() {
   buffered = [];
   let histories = [];
@@ -68,6 +68,7 @@ async function loadHistory() {
     h.events.forEach((ev) => noteEventNode(ev.node));
   }
   loadEvents(histories.map((h) => h.events));
+  countHistory(histories.flatMap((h) => h.events));
   loadRates(histories);
   flushBuffered();
 }

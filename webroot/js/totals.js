@@ -1,4 +1,5 @@
-// The totals row: counts of the events this page received, the worst device
+// The totals row: counts of the events this page shows (the devices' history
+// loaded when it connected, then the live ones), the worst device read
 // latency and the losses from the status messages, and the bridge sockets
 // and drops from the nodes' mypoll.sockets messages.
 
@@ -37,6 +38,17 @@ const lostTitle = lostEl.parentElement.title;
 const lostNoteEl = $('lost-note');
 const droppedEl = $('dropped');
 const socketsEl = $('bridge-sockets');
+
+// The devices' history replaces what was counted: the counts start again
+// from the events the page now shows, as the table does.
+export function countHistory(events) {
+  totalCount = 0;
+  for (const label of typeCounts.keys()) typeCounts.set(label, 0);
+  overrunLost = 0;
+  overrunLostUnknown = false;
+  events.forEach(countEvent);
+  requestDraw(draw);
+}
 
 // Called for every event, so it only counts.
 export function countEvent(ev) {

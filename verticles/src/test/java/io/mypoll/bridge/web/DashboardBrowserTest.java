@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -32,7 +28,6 @@ class DashboardBrowserTest {
     private WebFixture web;
     private final List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ChromeDriver browser;
-    private long openedAt;
     /** When the device's timer started: the table keeps 200 rows, so the test counts its 30 s from here. */
     private long eventsFrom;
 
@@ -47,7 +42,6 @@ class DashboardBrowserTest {
         });
         browser = HeadlessChromium.start();
         browser.get("http://127.0.0.1:" + web.http.port() + "/");
-        openedAt = System.currentTimeMillis();
     }
 
     @AfterEach
@@ -57,25 +51,8 @@ class DashboardBrowserTest {
         }
     }
 
-    /** Waits for the condition; on time-out saves target/dashboard-failure.png and shows the page's state. */
     private void waitFor(String what, Supplier<Boolean> condition) throws Exception {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!condition.get()) {
-            if (System.currentTimeMillis() > deadline) {
-                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target",
-                        "dashboard-failure.png"), StandardCopyOption.REPLACE_EXISTING);
-                throw new AssertionError("timed out waiting for " + what + "; connection "
-                        + browser.findElement(By.id("connection")).getText() + ", trigger-error '"
-                        + browser.findElement(By.id("trigger-error")).getText() + "', first rows:\n"
-                        + browser.findElements(By.cssSelector("#events tbody tr")).stream().limit(5)
-                                .map(WebElement::getText).collect(Collectors.joining("\n"))
-                        + "\nDOM: " + browser.executeScript("return Array.from(document.querySelectorAll("
-                                + "'#events tbody tr')).slice(0, 12).map(tr => tr.hidden + ':' + tr.textContent)"
-                                + ".join('\\n')")
-                        + "\nconsole: " + browser.manage().logs().get(LogType.BROWSER).getAll());
-            }
-            Thread.sleep(100);
-        }
+        new DashboardPage(browser).waitFor(what, condition);
     }
 
     /** One shown row of the events table. */
@@ -123,11 +100,6 @@ class DashboardBrowserTest {
         assertEquals(1, published.size(), "one manual event was published: " + published);
         assertTrue(published.get(0).contains("\"payload\":\"hello from chromium\""), published.get(0));
 
-        // A few seconds of chart for the people who look at the screenshot.
-        Thread.sleep(Math.max(0, 6_000 - (System.currentTimeMillis() - openedAt)));
-        Path shot = Path.of("target", "dashboard.png");
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
-
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .collect(Collectors.toList());
@@ -160,6 +132,7 @@ class DashboardBrowserTest {
         long opened = System.currentTimeMillis();
         // "At once": far sooner than the live events alone could fill them (5 a second).
         waitFor("the past events in the table", () -> shownSeqs().size() >= before);
+        waitFor("the past events in the total card", () -> new DashboardPage(browser).shown().total() >= before);
         waitFor("the chart's past 30 s", () -> Integer.parseInt(
                 browser.findElement(By.id("rate-chart")).getDomAttribute("data-seconds")) >= 29);
         long took = System.currentTimeMillis() - opened;
