@@ -238,6 +238,24 @@ class MainTest {
     }
 
     /** The HTTP port the bridge logged it serves. */
+    @Test
+    void aBridgeWithMetricsServingClientsLogsNoWarning(@TempDir Path dir) throws Exception {
+        try (BridgeProcess bridge = new BridgeProcess(dir, "{\"http\": {\"port\": 0}, \"devices\": [" + EMULATOR
+                + "]}")) {
+            int port = port(bridge);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            for (String path : List.of("/health", "/metrics", "/api/devices", "/metrics")) {
+                var response = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                assertEquals(200, response.statusCode(), path);
+            }
+            bridge.process.destroy();
+            assertEquals(143, bridge.waitForExit(10_000), "SIGTERM's status");
+            assertEquals(List.of(), bridge.lines.stream().filter(l -> l.contains("WARNING")).toList());
+        }
+    }
+
     static int port(BridgeProcess bridge) throws InterruptedException {
         String line = bridge.await(l -> l.contains("serving http"), 20_000);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)/").matcher(line);

@@ -79,7 +79,7 @@ public final class LogFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        if (isDisconnect(record.getThrown())) {
+        if (isDisconnect(record.getThrown()) || isGaugeRegisteredAgain(record)) {
             return false;
         }
         if (record.getLevel().intValue() < Level.WARNING.intValue()) {
@@ -158,6 +158,16 @@ public final class LogFilter implements Filter {
             end++;
         }
         return message.substring(0, end);
+    }
+
+    /**
+     * Vert.x's Micrometer metrics register their gauges again for each consumer, connection and request
+     * (vert-x3/vertx-micrometer-metrics#259), and Micrometer warns about it once per process: a WARNING on
+     * every start, about meters that are right.
+     */
+    private static boolean isGaugeRegisteredAgain(LogRecord record) {
+        return "io.micrometer.core.instrument.MeterRegistry".equals(record.getLoggerName())
+                && record.getMessage() != null && record.getMessage().startsWith("This Gauge has been already registered");
     }
 
     private static boolean isDisconnect(Throwable thrown) {

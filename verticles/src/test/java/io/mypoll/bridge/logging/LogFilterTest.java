@@ -48,6 +48,15 @@ class LogFilterTest {
     }
 
     @Test
+    void micrometersWarningOfAGaugeRegisteredAgainIsLeftOut() {
+        assertFalse(filter.isLoggable(record("io.micrometer.core.instrument.MeterRegistry", Level.WARNING,
+                "This Gauge has been already registered (MeterId{name='vertx.eventbus.handlers', tags=[]}), "
+                        + "the registration will be ignored.")));
+        assertTrue(filter.isLoggable(record("io.micrometer.core.instrument.MeterRegistry", Level.WARNING,
+                "another warning of the registry")));
+    }
+
+    @Test
     void infoIsNotLimited() {
         assertEquals(1_000, logged(1_000, i -> record("l", Level.INFO, "serving {0}", i)));
     }
