@@ -1,6 +1,5 @@
 package io.mypoll.bridge.config;
 
-import io.mypoll.bridge.contract.Defaults;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -19,12 +18,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the configuration, each source overriding the one before: the named
- * {@link Defaults}, {@code conf/config.json} (from the working directory, else
+ * Reads the configuration, each source overriding the one before: the defaults
+ * ({@link BridgeConfig#defaults()}), {@code conf/config.json} (from the working directory, else
  * the copy in the jar), the {@code -conf} file, then environment variables and
  * system properties (read with vertx-config).
  *
- * <p>Every setting of {@link Defaults#json()} can be overridden by the system
+ * <p>Every setting of {@link BridgeConfig#defaults()} can be overridden by the system
  * property {@code mypoll.<path>} ({@code -Dmypoll.http.port=9090}) or the
  * environment variable {@code MYPOLL_<PATH>} ({@code MYPOLL_HTTP_PORT=9090},
  * camelCase becoming SNAKE_CASE: {@code MYPOLL_STATUS_INTERVAL_MS}). Values
@@ -45,7 +44,7 @@ public final class ConfigLoader {
 
     /** @param confFile the -conf file, or null */
     public static Future<JsonObject> load(Vertx vertx, String confFile) {
-        JsonObject tree = Defaults.json();
+        JsonObject tree = BridgeConfig.defaults();
         List<String> paths = new ArrayList<>();
         leafPaths(tree, "", paths);
         try {

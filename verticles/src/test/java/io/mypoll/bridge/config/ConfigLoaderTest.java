@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mypoll.bridge.contract.Defaults;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +68,7 @@ class ConfigLoaderTest {
         System.setProperty("mypoll.cluster.enabled", "true");
         System.setProperty("mypoll.cluster.members", "10.0.0.1,10.0.0.2");
         try {
-            BridgeConfig.ClusterOptions cluster = BridgeConfig.from(ConfigLoader.load(vertx, null).await()).cluster();
+            ClusterOptions cluster = BridgeConfig.from(ConfigLoader.load(vertx, null).await()).cluster();
             assertTrue(cluster.enabled());
             assertEquals(List.of("10.0.0.1", "10.0.0.2"), cluster.members());
         } finally {
@@ -122,7 +121,7 @@ class ConfigLoaderTest {
 
     private static String overrideError(Set<String> environment, Set<String> properties) {
         return assertThrows(ConfigException.class,
-                () -> OverrideNames.check(environment, properties, Defaults.json())).getMessage();
+                () -> OverrideNames.check(environment, properties, BridgeConfig.defaults())).getMessage();
     }
 
     @Test
@@ -166,7 +165,7 @@ class ConfigLoaderTest {
     @Test
     void everySettingHasItsVariableAndPropertyAndOtherNamesAreLeftAlone() {
         List<String> paths = new ArrayList<>();
-        leafPaths(Defaults.json(), "", paths);
+        leafPaths(BridgeConfig.defaults(), "", paths);
         Set<String> environment = new HashSet<>(Set.of("PATH", "HOME", "mypoll_lower", "XMYPOLL_BOGUS"));
         Set<String> properties = new HashSet<>(Set.of("java.version", "basedir", "mypollx.y", "io.mypoll.x"));
         for (String path : paths) {
@@ -174,8 +173,8 @@ class ConfigLoaderTest {
             properties.add("mypoll." + path);
         }
         assertTrue(paths.contains("http.tls.certFile") && paths.contains("devices"), paths.toString());
-        OverrideNames.check(environment, properties, Defaults.json());
-        OverrideNames.check(OverrideNames.NOT_SETTINGS, OverrideNames.NOT_SETTINGS, Defaults.json());
+        OverrideNames.check(environment, properties, BridgeConfig.defaults());
+        OverrideNames.check(OverrideNames.NOT_SETTINGS, OverrideNames.NOT_SETTINGS, BridgeConfig.defaults());
     }
 
     /**
@@ -185,7 +184,7 @@ class ConfigLoaderTest {
     @Test
     void everyMypollNameTheScriptsAndTestsUseIsASettingOrListedAsTheirs() throws IOException {
         List<String> paths = new ArrayList<>();
-        leafPaths(Defaults.json(), "", paths);
+        leafPaths(BridgeConfig.defaults(), "", paths);
         Set<String> settings = new HashSet<>();
         for (String path : paths) {
             settings.add(ConfigLoader.envName(path));
@@ -196,7 +195,7 @@ class ConfigLoaderTest {
         Map<String, String> unlisted = new TreeMap<>();
         int names = 0;
         for (Path root : List.of(Path.of("..", "scripts"), Path.of("..", "packaging"), Path.of("..", "conf"),
-                Path.of("..", "bridge", "src"), Path.of("..", "testkit", "src"))) {
+                Path.of("..", "verticles", "src"), Path.of("..", "testkit", "src"))) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     boolean java = file.toString().endsWith(".java");
