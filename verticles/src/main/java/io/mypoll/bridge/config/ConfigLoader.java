@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,8 +44,7 @@ public final class ConfigLoader {
     /** @param confFile the -conf file, or null */
     public static Future<JsonObject> load(Vertx vertx, String confFile) {
         JsonObject tree = BridgeConfig.defaults();
-        List<String> paths = new ArrayList<>();
-        leafPaths(tree, "", paths);
+        List<String> paths = SettingKey.overridable();
         try {
             OverrideNames.check(System.getenv().keySet(), System.getProperties().stringPropertyNames(), tree);
             JsonObject installed = readInstalled();
@@ -143,17 +141,6 @@ public final class ConfigLoader {
         JsonObject child = config.getValue(head) instanceof JsonObject existing ? existing : new JsonObject();
         config.put(head, child);
         put(child, path.substring(dot + 1), value);
-    }
-
-    private static void leafPaths(JsonObject json, String prefix, List<String> paths) {
-        json.forEach(e -> {
-            String path = prefix + e.getKey();
-            if (e.getValue() instanceof JsonObject child) {
-                leafPaths(child, path + ".", paths);
-            } else {
-                paths.add(path);
-            }
-        });
     }
 
     /** http.port -> MYPOLL_HTTP_PORT, statusIntervalMs -> MYPOLL_STATUS_INTERVAL_MS */

@@ -6,7 +6,7 @@ package io.mypoll.bridge.config;
  * {@link DeviceList} reads the list and hands each entry to its type's record.
  */
 public sealed interface DeviceSettings
-        permits AutoSettings, MypollSettings, EmulatorSettings, EvdevSettings, RtcSettings, CallerOpenedSettings {
+        permits AutoSettings, EmulatorSettings, CallerOpenedSettings, RealDeviceSettings {
     /** A device missing at start ends the start unless it is waited for. */
     boolean DEFAULT_WAIT_FOR_DEVICE = false;
 
@@ -18,12 +18,12 @@ public sealed interface DeviceSettings
     /** The device node as configured; null where there is none (evdev found by name, the emulator left without). */
     String path();
 
-    /** A device missing at start is waited for, instead of ending the start. */
+    /** A device missing at start is waited for, instead of ending the start ({@link RealDeviceSettings}). */
     default boolean waitForDevice() {
         return false;
     }
 
-    /** Whether a device that goes away is waited for and opened again: a real one. */
+    /** Whether a device that goes away is waited for and opened again: a real one ({@link RealDeviceSettings}). */
     default boolean comesBack() {
         return false;
     }

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  * @param grab  take the device for this reader alone (EVIOCGRAB)
  */
 public record EvdevSettings(String id, String path, String name, boolean grab, boolean waitForDevice)
-        implements DeviceSettings {
+        implements RealDeviceSettings {
     public static final String TYPE = "evdev";
     /** Shared: other readers (the console, a desktop) still see the keys. */
     public static final boolean DEFAULT_GRAB = false;
@@ -18,11 +18,6 @@ public record EvdevSettings(String id, String path, String name, boolean grab, b
     @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public boolean comesBack() {
-        return true;
     }
 
     /** Its keys besides id and type, each with its default; null: none (path or name is required). */

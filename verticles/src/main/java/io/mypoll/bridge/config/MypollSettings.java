@@ -8,17 +8,12 @@ import io.vertx.core.json.JsonObject;
  * @param periodMs the timer period to set at each open; null keeps the driver's own
  */
 public record MypollSettings(String id, String path, Double periodMs, boolean waitForDevice)
-        implements DeviceSettings {
+        implements RealDeviceSettings {
     public static final String TYPE = "mypoll";
 
     @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public boolean comesBack() {
-        return true;
     }
 
     /** Its keys besides id and type, each with its default; null: none (path is required). */

@@ -11,18 +11,13 @@ import java.util.Locale;
  * @param hz   the periodic interrupt's rate, a power of two; 0 in update mode
  */
 public record RtcSettings(String id, String path, RtcDevice.Mode mode, int hz, boolean waitForDevice)
-        implements DeviceSettings {
+        implements RealDeviceSettings {
     public static final String TYPE = "rtc";
     public static final String DEFAULT_MODE = "update";
 
     @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public boolean comesBack() {
-        return true;
     }
 
     /** Its keys besides id and type, each with its default; null: none (path is required, hz in periodic mode). */

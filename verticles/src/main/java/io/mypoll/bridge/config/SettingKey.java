@@ -29,6 +29,13 @@ public record SettingKey(String section, String key, Object defaultValue) {
         return List.copyOf(keys);
     }
 
+    /** The keys that environment variables and system properties set: the defaults tree's, not the devices'. */
+    static List<String> overridable() {
+        List<SettingKey> keys = new ArrayList<>();
+        tree(BridgeConfig.defaults(), "", keys);
+        return keys.stream().map(SettingKey::key).toList();
+    }
+
     /**
      * The environment variable that sets it ({@code MYPOLL_HTTP_PORT}); null for a device entry's key,
      * which is set only with the whole list ({@code MYPOLL_DEVICES}).

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -164,8 +163,7 @@ class ConfigLoaderTest {
 
     @Test
     void everySettingHasItsVariableAndPropertyAndOtherNamesAreLeftAlone() {
-        List<String> paths = new ArrayList<>();
-        leafPaths(BridgeConfig.defaults(), "", paths);
+        List<String> paths = SettingKey.overridable();
         Set<String> environment = new HashSet<>(Set.of("PATH", "HOME", "mypoll_lower", "XMYPOLL_BOGUS"));
         Set<String> properties = new HashSet<>(Set.of("java.version", "basedir", "mypollx.y", "io.mypoll.x"));
         for (String path : paths) {
@@ -183,8 +181,7 @@ class ConfigLoaderTest {
      */
     @Test
     void everyMypollNameTheScriptsAndTestsUseIsASettingOrListedAsTheirs() throws IOException {
-        List<String> paths = new ArrayList<>();
-        leafPaths(BridgeConfig.defaults(), "", paths);
+        List<String> paths = SettingKey.overridable();
         Set<String> settings = new HashSet<>();
         for (String path : paths) {
             settings.add(ConfigLoader.envName(path));
@@ -228,16 +225,6 @@ class ConfigLoaderTest {
         } finally {
             System.clearProperty("mypoll.bogus");
         }
-    }
-
-    private static void leafPaths(JsonObject json, String prefix, List<String> paths) {
-        json.forEach(e -> {
-            if (e.getValue() instanceof JsonObject child) {
-                leafPaths(child, prefix + e.getKey() + ".", paths);
-            } else {
-                paths.add(prefix + e.getKey());
-            }
-        });
     }
 
     private static String loadError(Vertx vertx, String file) {
