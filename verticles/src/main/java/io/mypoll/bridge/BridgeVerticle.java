@@ -5,7 +5,7 @@ import io.mypoll.bridge.cluster.DirectoryVerticle;
 import io.mypoll.bridge.cluster.EventRelay;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.device.DeviceVerticle;
-import io.mypoll.bridge.example.EventLogger;
+import io.mypoll.bridge.logging.EventSummaryLog;
 import io.mypoll.bridge.service.HttpProbe;
 import io.mypoll.bridge.service.Watchdog;
 import io.mypoll.bridge.web.HttpVerticle;
@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * The application: deploys the device directory, the device verticle (a
  * worker, when the node has devices), the HTTP verticle, when
- * {@code logEvents} is on the example consumer, and in a cluster the relay of
+ * {@code logEvents} is on the log's summary of events, and in a cluster the relay of
  * other nodes' events.
  */
 public final class BridgeVerticle extends VerticleBase {
@@ -44,7 +44,7 @@ public final class BridgeVerticle extends VerticleBase {
         Future<?> relay = directory.clustered() ? vertx.deployVerticle(new EventRelay()) : Future.succeededFuture();
         return relay
                 .compose(v -> vertx.deployVerticle(new DirectoryVerticle()))
-                .compose(v -> config.logEvents() ? vertx.deployVerticle(new EventLogger()) : Future.succeededFuture())
+                .compose(v -> config.logEvents() ? vertx.deployVerticle(new EventSummaryLog()) : Future.succeededFuture())
                 .compose(v -> config.devices().isEmpty() ? Future.succeededFuture()
                         : vertx.deployVerticle(devices = new DeviceVerticle(config),
                                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))

@@ -4,6 +4,8 @@ import io.mypoll.bridge.cluster.ClusterSetup;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.config.ConfigLoader;
+import io.mypoll.bridge.config.HttpOptions;
+import io.mypoll.bridge.device.DeviceOpenException;
 import io.mypoll.bridge.service.ExitOnUncaughtException;
 import io.mypoll.bridge.service.SystemdNotifier;
 import io.mypoll.bridge.service.Watchdog;
@@ -102,7 +104,7 @@ public final class Main {
         vertx.deployVerticle(bridge)
                 .compose(id -> vertx.deployVerticle(new Watchdog(systemd, bridge.livenessChecks())))
                 .onFailure(e -> {
-                    String message = e instanceof ConfigException ? e.getMessage()
+                    String message = e instanceof ConfigException || e instanceof DeviceOpenException ? e.getMessage()
                             : "cannot start: " + e;
                     vertx.close().onComplete(v -> exit(2, message));
                 });
@@ -130,7 +132,7 @@ public final class Main {
      * server binds last). Only a probe: a port taken between it and the bind is
      * still reported by the HTTP verticle, as are other listen failures.
      */
-    private static void requirePortFree(BridgeConfig.HttpOptions http) {
+    private static void requirePortFree(HttpOptions http) {
         if (http.port() == 0) {
             return;
         }

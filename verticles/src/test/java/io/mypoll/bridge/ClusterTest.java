@@ -218,7 +218,7 @@ class ClusterTest {
     @Test
     @Order(2)
     void theHttpNodesEventBusConsumerSeesBothDevicesEventsWithNoGap() throws Exception {
-        // node3's EventLogger: "events in the last second: dev1=100 {timer=100} seq=N gaps=G dev2=..."
+        // node3's EventSummaryLog: "events in the last second: dev1=100 {timer=100} seq=N gaps=G dev2=..."
         Pattern summary = Pattern.compile("dev1=(\\d+) \\{[^}]*\\} seq=\\d+ gaps=(\\d+) dev2=(\\d+) \\{[^}]*\\} seq=\\d+ "
                 + "gaps=(\\d+)");
         BridgeProcess node3 = nodes.get("node3");

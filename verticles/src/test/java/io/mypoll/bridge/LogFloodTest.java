@@ -60,7 +60,7 @@ class LogFloodTest {
                 }
             }
             int floodEnd = bridge.lines.size();
-            // The example consumer's next summary comes after every line the flood caused.
+            // The log's next summary of events comes after every line the flood caused.
             bridge.await(l -> l.contains(SUMMARY) && bridge.lines.indexOf(l) >= floodEnd, 10_000);
             List<String> written = List.copyOf(bridge.lines.subList(marker, bridge.lines.size()));
 

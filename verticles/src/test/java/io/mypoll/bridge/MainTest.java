@@ -45,6 +45,14 @@ class MainTest {
     }
 
     @Test
+    void aQueueLengthOnAMypollDeviceStopsStartUpSayingWhy(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"m\", \"type\": \"mypoll\", "
+                        + "\"path\": \"/dev/mypoll\", \"queueLen\": 64}]}",
+                "devices[0].queueLen: not a key of type mypoll: the kernel device's queue is set by the module's "
+                        + "queue_len parameter, not by the bridge");
+    }
+
+    @Test
     void aPortAlreadyInUseStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();

@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * buffer of at least 4096 bytes returns 64 * k bytes, like the driver.
  */
 public final class EmulatedDevice extends MypollReader {
-    public static final int DEFAULT_QUEUE_LEN = 1024;
     public static final int MAX_QUEUE_LEN = 1 << 22;
     static final int MAX_RECORDS_PER_MESSAGE = 64;
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;

@@ -33,7 +33,7 @@ final class BridgeWebServer implements WebServer {
     /**
      * The production defaults but three: an ephemeral port; bridge.allowControl, since the client drives
      * the device's timer and bursts with mypoll.control requests over its socket (nothing else reaches a
-     * bridge in its own JVM without a cluster); and no example consumer (EventLogger), which the other
+     * bridge in its own JVM without a cluster); and no summary of events in the log (logEvents), which the other
      * benchmarks leave out too. The client sends no Origin header and connects to 127.0.0.1, which the
      * origin and host checks let through as they do any program's.
      */

@@ -81,7 +81,7 @@ public final class ClusterBenchmark {
         LatencyConsumer consumer = new LatencyConsumer();
         vertx.deployVerticle(consumer).await();
         LongAdder batches = new LongAdder();
-        vertx.eventBus().consumer(Addresses.EVENT_BATCHES, m -> batches.increment()).completion().await();
+        vertx.eventBus().consumer(Addresses.NODE_EVENT_BATCHES, m -> batches.increment()).completion().await();
         vertx.deployVerticle(new BridgeVerticle(BridgeConfig.from(consumerNodeConfig()))).await();
         awaitDeviceOnline(vertx);
 

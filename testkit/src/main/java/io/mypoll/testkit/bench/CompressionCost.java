@@ -50,7 +50,7 @@ public final class CompressionCost {
                 body.add(json.encode("mypoll", new MypollEvent(seq, now - 20_000, EventType.TIMER, 0,
                         new byte[0], now)));
             }
-            JsonObject frame = new JsonObject().put("type", "rec").put("address", Addresses.EVENTS_BATCHED)
+            JsonObject frame = new JsonObject().put("type", "rec").put("address", Addresses.BROWSER_EVENT_BATCHES)
                     .put("body", eventsPerFrame == 1 ? body.getJsonObject(0) : body);
             frames[f] = ("a" + new JsonArray().add(frame.encode()).encode()).getBytes(StandardCharsets.UTF_8);
         }

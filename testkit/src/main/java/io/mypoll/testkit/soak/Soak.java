@@ -1,7 +1,8 @@
 package io.mypoll.testkit.soak;
 
 import io.mypoll.bridge.contract.Addresses;
-import io.mypoll.bridge.contract.Defaults;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.BridgeOptions;
 import io.mypoll.testkit.BridgeNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -99,7 +100,7 @@ public final class Soak {
                 .put("http", new JsonObject().put("port", 0)).put("cluster", clusterSettings.copy())
                 .put("devices", new JsonArray());
         // A bridge with a health listener serves /metrics there too, on connections its own gauge leaves out.
-        if (Defaults.json().containsKey("health")) {
+        if (BridgeConfig.defaults().containsKey("health")) {
             deviceConfig.put("health", new JsonObject().put("port", freePort()));
             relayConfig.put("health", new JsonObject().put("port", freePort()));
         }
@@ -122,7 +123,7 @@ public final class Soak {
                     deviceConnections.describe(), deviceConnections.atRest(), deviceConnections.atRest() == 0
                             ? " (the reading's own connection is not counted)" : " (the reading's own connection)");
             // Made first: deflating its bomb takes a CPU for a moment.
-            HostileClient hostile = new HostileClient(vertx, device.port(), Defaults.MAX_FRAME_BYTES);
+            HostileClient hostile = new HostileClient(vertx, device.port(), BridgeOptions.DEFAULT_MAX_FRAME_BYTES);
             List<Reader> readers = new ArrayList<>();
             List<BusSocket> sockets = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {
@@ -176,7 +177,7 @@ public final class Soak {
             System.out.printf(Locale.ROOT, "churn: %d arrivals a second of each of %d transports; hostile: one socket "
                     + "every %d s (bad frames, a frame over %d bytes, a bomb of %d bytes inflating to %d MiB)%n",
                     Churn.PER_SECOND, Churn.Transport.values().length, HostileClient.EVERY_MS / 1000,
-                    Defaults.MAX_FRAME_BYTES, hostile.bombBytes(), HostileClient.BOMB_INFLATED_BYTES >> 20);
+                    BridgeOptions.DEFAULT_MAX_FRAME_BYTES, hostile.bombBytes(), HostileClient.BOMB_INFLATED_BYTES >> 20);
 
             System.out.println("minute  rss device MB  heap after GC MB  rss relay MB  delivered/min  relayed/min"
                     + "  lost  dropped  gaps  triggers accepted  clients  conns  churn/min  churn failed   load"

@@ -3,7 +3,7 @@ package io.mypoll.bridge.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
-import io.mypoll.bridge.config.BridgeConfig.ClusterOptions;
+import io.mypoll.bridge.config.ClusterOptions;
 import io.mypoll.bridge.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.mypoll.bridge.cluster;
 
-import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
+import io.mypoll.bridge.config.DeviceSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -14,9 +14,9 @@ import java.util.List;
 public final class DeviceClaims {
     private final DeviceDirectory directory;
     private final String node;
-    private final List<DeviceConfig> devices;
+    private final List<DeviceSettings> devices;
 
-    public DeviceClaims(DeviceDirectory directory, String node, List<DeviceConfig> devices) {
+    public DeviceClaims(DeviceDirectory directory, String node, List<DeviceSettings> devices) {
         this.directory = directory;
         this.node = node;
         this.devices = List.copyOf(devices);
@@ -26,7 +26,7 @@ public final class DeviceClaims {
     public Future<?> claimAll() {
         List<Future<Void>> claims = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            DeviceConfig dc = devices.get(i);
+            DeviceSettings dc = devices.get(i);
             claims.add(directory.claim("devices[" + i + "].id", new JsonObject().put("id", dc.id())
                     .put("node", node).put("type", dc.type()).put("path", dc.path()).put("open", false)));
         }

@@ -22,7 +22,7 @@ public final class EventRelay extends VerticleBase {
         // This node's own events are already on its mypoll.events.
         String selfId = new DeviceDirectory(vertx).selfId();
         EventBus bus = vertx.eventBus();
-        return bus.<JsonObject>consumer(Addresses.EVENT_BATCHES, message -> {
+        return bus.<JsonObject>consumer(Addresses.NODE_EVENT_BATCHES, message -> {
             JsonObject batch = message.body();
             if (selfId.equals(batch.getString("nodeId"))) {
                 return;

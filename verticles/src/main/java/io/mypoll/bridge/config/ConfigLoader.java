@@ -1,6 +1,5 @@
 package io.mypoll.bridge.config;
 
-import io.mypoll.bridge.contract.Defaults;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -14,17 +13,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the configuration, each source overriding the one before: the named
- * {@link Defaults}, {@code conf/config.json} (from the working directory, else
+ * Reads the configuration, each source overriding the one before: the defaults
+ * ({@link BridgeConfig#defaults()}), {@code conf/config.json} (from the working directory, else
  * the copy in the jar), the {@code -conf} file, then environment variables and
  * system properties (read with vertx-config).
  *
- * <p>Every setting of {@link Defaults#json()} can be overridden by the system
+ * <p>Every setting of {@link BridgeConfig#defaults()} can be overridden by the system
  * property {@code mypoll.<path>} ({@code -Dmypoll.http.port=9090}) or the
  * environment variable {@code MYPOLL_<PATH>} ({@code MYPOLL_HTTP_PORT=9090},
  * camelCase becoming SNAKE_CASE: {@code MYPOLL_STATUS_INTERVAL_MS}). Values
@@ -45,9 +43,8 @@ public final class ConfigLoader {
 
     /** @param confFile the -conf file, or null */
     public static Future<JsonObject> load(Vertx vertx, String confFile) {
-        JsonObject tree = Defaults.json();
-        List<String> paths = new ArrayList<>();
-        leafPaths(tree, "", paths);
+        JsonObject tree = BridgeConfig.defaults();
+        List<String> paths = SettingKey.overridable();
         try {
             OverrideNames.check(System.getenv().keySet(), System.getProperties().stringPropertyNames(), tree);
             JsonObject installed = readInstalled();
@@ -144,17 +141,6 @@ public final class ConfigLoader {
         JsonObject child = config.getValue(head) instanceof JsonObject existing ? existing : new JsonObject();
         config.put(head, child);
         put(child, path.substring(dot + 1), value);
-    }
-
-    private static void leafPaths(JsonObject json, String prefix, List<String> paths) {
-        json.forEach(e -> {
-            String path = prefix + e.getKey();
-            if (e.getValue() instanceof JsonObject child) {
-                leafPaths(child, path + ".", paths);
-            } else {
-                paths.add(path);
-            }
-        });
     }
 
     /** http.port -> MYPOLL_HTTP_PORT, statusIntervalMs -> MYPOLL_STATUS_INTERVAL_MS */

@@ -1,8 +1,10 @@
 package io.mypoll.bridge.config;
 
+import io.mypoll.bridge.contract.PeriodMs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One object of the settings, read with its full key in every error:
@@ -31,6 +33,11 @@ final class Section {
 
     Object value(String name) {
         return json.getValue(name);
+    }
+
+    /** The keys present. */
+    Set<String> names() {
+        return json.fieldNames();
     }
 
     /** The text, or null when missing or empty. */
@@ -72,5 +79,18 @@ final class Section {
             return array.stream().map(o -> ((String) o).trim()).toList();
         }
         throw new ConfigException(key(name), "must be a list of " + what + " such as " + example + ", not " + value);
+    }
+
+    /** A timer period in ms ({@link PeriodMs}), or null when missing. */
+    Double periodMs(String name) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return PeriodMs.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key(name), e.getMessage());
+        }
     }
 }

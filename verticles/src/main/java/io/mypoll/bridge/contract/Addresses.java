@@ -13,12 +13,12 @@ public final class Addresses {
      * Publish, in a cluster: {"node", "nodeId", "device", "events": [event, ...]}, the events of one read of
      * one device, for the other nodes, which publish each event on {@link #EVENTS} for their consumers.
      */
+    public static final String NODE_EVENT_BATCHES = "mypoll.events.batch";
     /**
-     * Events for browsers at high rates: a JSON array of events per message,
-     * many per WebSocket frame. Only the SockJS bridge serves it.
+     * For browsers only: a JSON array of events per message, many per WebSocket frame, for high rates.
+     * Only the SockJS bridge serves it, to each socket that registers it; no event-bus consumer receives it.
      */
-    public static final String EVENTS_BATCHED = "mypoll.events.batched";
-    public static final String EVENT_BATCHES = "mypoll.events.batch";
+    public static final String BROWSER_EVENT_BATCHES = "mypoll.events.batched";
     /** Publish, once per status interval per node, and when a node stops or leaves: {@link NodeStatus}. */
     public static final String STATUS = "mypoll.status";
     /** Publish, once per status interval per node serving HTTP: {@link SocketStatus}. */

@@ -20,6 +20,9 @@ final class DeviceHistory {
     private int opening;
     private long lastSeq;
 
+    /** Per-second counts kept per device: the dashboard chart's window. */
+    static final int SECONDS = 300;
+
     private final long[] seconds;
     private final long[] counts;
     /** The first second counted: nothing is known before it. */

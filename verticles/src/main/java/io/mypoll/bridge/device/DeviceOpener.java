@@ -1,8 +1,12 @@
 package io.mypoll.bridge.device;
 
-import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
-import io.mypoll.bridge.config.ConfigException;
-import io.mypoll.bridge.contract.Defaults;
+import io.mypoll.bridge.config.AutoSettings;
+import io.mypoll.bridge.config.CallerOpenedSettings;
+import io.mypoll.bridge.config.DeviceSettings;
+import io.mypoll.bridge.config.EmulatorSettings;
+import io.mypoll.bridge.config.EvdevSettings;
+import io.mypoll.bridge.config.MypollSettings;
+import io.mypoll.bridge.config.RtcSettings;
 import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.evdev.EvdevDevice;
@@ -14,7 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Opens a configured device: its type's class, the real mypoll device or the emulator for type "auto". */
+/** Opens a configured device with its type's class: type auto becomes the real mypoll device or the emulator. */
 public final class DeviceOpener {
     private static final System.Logger LOG = System.getLogger(DeviceOpener.class.getName());
     /** Where input devices found by name are looked for. */
@@ -23,43 +27,57 @@ public final class DeviceOpener {
     private DeviceOpener() {
     }
 
-    /** The opened device; a ConfigException naming the device when it cannot be opened. */
-    public static Device open(DeviceConfig config) {
-        String type = config.type();
-        if (type.equals(DeviceConfig.AUTO)) {
-            Path node = Path.of(config.path());
-            if (Files.exists(node) && Files.isReadable(node)) {
-                type = DeviceConfig.MYPOLL;
-                LOG.log(System.Logger.Level.INFO, "device {0}: type auto uses the real device {1}", config.id(),
-                        config.path());
-            } else {
-                type = DeviceConfig.EMULATOR;
-                LOG.log(System.Logger.Level.INFO, "device {0}: type auto uses the emulator ({1} {2})", config.id(),
-                        config.path(), Files.exists(node) ? "is not readable" : "does not exist");
-            }
+    /** The opened device; a {@link DeviceOpenException} naming the device when it cannot be opened now. */
+    public static Device open(DeviceSettings settings) {
+        if (settings instanceof AutoSettings auto) {
+            return open(resolve(auto));
         }
-        String what = type + " device" + (config.path() != null && !type.equals(DeviceConfig.EMULATOR)
-                ? " " + config.path() : config.name() != null ? " named '" + config.name() + "'" : "");
         try {
-            return switch (type) {
-                case DeviceConfig.MYPOLL -> mypoll(config);
-                case DeviceConfig.EVDEV -> evdev(config);
-                case DeviceConfig.RTC -> RtcDevice.open(config.id(), config.path(),
-                        DeviceConfig.PERIODIC.equals(config.mode()) ? RtcDevice.Mode.PERIODIC : RtcDevice.Mode.UPDATE,
-                        config.hz());
-                default -> new EmulatedDevice(config.id(), PeriodMs.toMicros(config.periodMs() == null
-                        ? Defaults.EMULATOR_PERIOD_MS : config.periodMs()), config.queueLen());
-            };
+            // One branch per record of the sealed DeviceSettings (a pattern switch, from Java 21 on).
+            if (settings instanceof MypollSettings mypoll) {
+                return mypoll(mypoll);
+            } else if (settings instanceof EmulatorSettings emulator) {
+                return new EmulatedDevice(emulator.id(), PeriodMs.toMicros(emulator.periodMs()), emulator.queueLen());
+            } else if (settings instanceof EvdevSettings evdev) {
+                return evdev(evdev);
+            } else if (settings instanceof RtcSettings rtc) {
+                return RtcDevice.open(rtc.id(), rtc.path(), rtc.mode(), rtc.hz());
+            } else if (settings instanceof CallerOpenedSettings) {
+                throw new IOException("a device opened by the caller is not opened again");
+            }
+            throw new IllegalStateException("no opener for " + settings);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("devices." + config.id(), "cannot open " + what + ": " + e.getMessage());
+            throw new DeviceOpenException(settings.id(), "cannot open " + describe(settings) + ": " + e.getMessage());
         }
     }
 
-    private static Device mypoll(DeviceConfig config) throws IOException {
-        MypollDevice mypoll = MypollDevice.open(config.id(), config.path());
-        if (config.periodMs() != null) {
+    /** The kernel device when its node is there and readable, else the emulator; the log says which. */
+    private static DeviceSettings resolve(AutoSettings auto) {
+        Path node = Path.of(auto.path());
+        if (Files.exists(node) && Files.isReadable(node)) {
+            LOG.log(System.Logger.Level.INFO, "device {0}: type auto uses the real device {1}", auto.id(),
+                    auto.path());
+            return auto.asMypoll();
+        }
+        LOG.log(System.Logger.Level.INFO, "device {0}: type auto uses the emulator ({1} {2})", auto.id(),
+                auto.path(), Files.exists(node) ? "is not readable" : "does not exist");
+        return auto.asEmulator();
+    }
+
+    /** "mypoll device /dev/mypoll", "evdev device named 'Scanner'", "emulator device". */
+    private static String describe(DeviceSettings settings) {
+        String what = settings.type() + " device";
+        if (settings.path() != null) {
+            return what + " " + settings.path();
+        }
+        return settings instanceof EvdevSettings evdev ? what + " named '" + evdev.name() + "'" : what;
+    }
+
+    private static Device mypoll(MypollSettings settings) throws IOException {
+        MypollDevice mypoll = MypollDevice.open(settings.id(), settings.path());
+        if (settings.periodMs() != null) {
             try {
-                mypoll.setPeriodUs(PeriodMs.toMicros(config.periodMs()));
+                mypoll.setPeriodUs(PeriodMs.toMicros(settings.periodMs()));
             } catch (IOException e) {
                 mypoll.close();
                 throw e;
@@ -68,19 +86,19 @@ public final class DeviceOpener {
         return mypoll;
     }
 
-    private static Device evdev(DeviceConfig config) throws IOException {
+    private static Device evdev(EvdevSettings settings) throws IOException {
         // The kernel's code names are read now rather than at the first frame: that takes a
         // while on a slow CPU, and a keyboard's kernel buffer holds only 64 events meanwhile.
         InputCodes.builtIn();
-        return EvdevDevice.open(config.id(), evdevPath(config), config.grab());
+        return EvdevDevice.open(settings.id(), evdevPath(settings), settings.grab());
     }
 
     /** The configured path, or the node of the input device with the configured name. */
-    private static String evdevPath(DeviceConfig config) throws IOException {
-        if (config.path() != null) {
-            return config.path();
+    private static String evdevPath(EvdevSettings settings) throws IOException {
+        if (settings.path() != null) {
+            return settings.path();
         }
-        String path = EvdevDevice.findByName(INPUT_DEVICES, config.name());
+        String path = EvdevDevice.findByName(INPUT_DEVICES, settings.name());
         if (path == null) {
             throw new IOException("no input device in " + INPUT_DEVICES + " has that name");
         }

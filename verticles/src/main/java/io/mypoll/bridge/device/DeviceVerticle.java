@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.bridge.cluster.DeviceClaims;
 import io.mypoll.bridge.cluster.DeviceDirectory;
 import io.mypoll.bridge.config.BridgeConfig;
-import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
-import io.mypoll.bridge.config.ConfigException;
+import io.mypoll.bridge.config.CallerOpenedSettings;
+import io.mypoll.bridge.config.DeviceSettings;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.DeviceLoop;
@@ -37,7 +37,7 @@ public final class DeviceVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(DeviceVerticle.class.getName());
 
     private final BridgeConfig config;
-    private final Function<DeviceConfig, Device> opener;
+    private final Function<DeviceSettings, Device> opener;
     /** Context only, after start. */
     private final Map<String, ServedDevice> served = new LinkedHashMap<>();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -63,26 +63,28 @@ public final class DeviceVerticle extends VerticleBase {
 
     /**
      * Serves the devices of {@code config.devices()}, each opened by {@code opener}
-     * (an application that makes its own devices, or a test); the verticle closes them.
+     * (an application that makes its own devices, or a test), which throws a
+     * {@link DeviceOpenException} for a device it cannot open now; the verticle closes them.
      */
-    public DeviceVerticle(BridgeConfig config, Function<DeviceConfig, Device> opener) {
+    public DeviceVerticle(BridgeConfig config, Function<DeviceSettings, Device> opener) {
         this.config = config;
         this.opener = opener;
     }
 
     /**
      * Serves devices the caller has opened, as if configured: each is a
-     * {@code devices} entry with its own id, type and path.
+     * {@code devices} entry with its own id, type and path, which is not
+     * opened again once it is gone.
      */
     public static DeviceVerticle serving(BridgeConfig config, List<? extends Device> devices) {
         Map<String, Device> byId = new LinkedHashMap<>();
         devices.forEach(d -> byId.put(d.id(), d));
-        List<DeviceConfig> entries = devices.stream()
-                .map(d -> DeviceConfig.of(d.id(), d.kind(), d.path())).toList();
+        List<DeviceSettings> entries = devices.stream()
+                .<DeviceSettings>map(d -> new CallerOpenedSettings(d.id(), d.kind(), d.path())).toList();
         return new DeviceVerticle(config.withDevices(entries), dc -> {
             Device device = byId.remove(dc.id());
             if (device == null) {
-                throw new ConfigException("devices." + dc.id(), "a device opened by the caller is not opened again");
+                throw new DeviceOpenException(dc.id(), "a device opened by the caller is not opened again");
             }
             return device;
         });
@@ -118,10 +120,10 @@ public final class DeviceVerticle extends VerticleBase {
     }
 
     private void openAndRun() {
-        for (DeviceConfig dc : config.devices()) {
+        for (DeviceSettings dc : config.devices()) {
             try {
                 served.put(dc.id(), new ServedDevice(dc, opener.apply(dc), registry, config.historyEvents()));
-            } catch (ConfigException e) {
+            } catch (DeviceOpenException e) {
                 if (!dc.waitForDevice()) {
                     throw e;
                 }
@@ -170,7 +172,7 @@ public final class DeviceVerticle extends VerticleBase {
      * first try is at once: it may be back already.
      */
     private void watchFor(ServedDevice target) {
-        DeviceConfig dc = target.config;
+        DeviceSettings dc = target.config;
         Path dir = dc.path() != null ? Path.of(dc.path()).toAbsolutePath().getParent() : DeviceOpener.INPUT_DEVICES;
         try {
             watches.put(target.id(), watcher.watch(dir, () -> context.runOnContext(v -> tryReopen(target, true))));
@@ -194,7 +196,7 @@ public final class DeviceVerticle extends VerticleBase {
         Device reader;
         try {
             reader = opener.apply(target.config);
-        } catch (ConfigException e) {
+        } catch (DeviceOpenException e) {
             if (retry && retries.add(target.id())) {
                 vertx.setTimer(REOPEN_RETRY_MS, id -> {
                     retries.remove(target.id());

@@ -129,7 +129,7 @@ final class EventPublisher implements DeviceListener {
             target.history.add(encoded.get(i));
         }
         if (batchHeader != null) {
-            bus.publish(Addresses.EVENT_BATCHES, batchHeader.copy().put("device", target.id())
+            bus.publish(Addresses.NODE_EVENT_BATCHES, batchHeader.copy().put("device", target.id())
                     .put("events", new JsonArray(encoded)));
         }
     }

@@ -1,7 +1,9 @@
 package io.mypoll.bridge.device;
 
-import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
-import io.mypoll.bridge.contract.Defaults;
+import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.DeviceSettings;
+import io.mypoll.bridge.config.EvdevSettings;
+import io.mypoll.bridge.config.MypollSettings;
 import io.mypoll.bridge.contract.ReplyCodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.driver.Device;
@@ -18,7 +20,7 @@ import java.util.List;
  * through that context, never directly.
  */
 final class ServedDevice {
-    final DeviceConfig config;
+    final DeviceSettings config;
     final DeviceCounters counters;
     /** Null without metrics. */
     final DeviceMeters meters;
@@ -36,27 +38,27 @@ final class ServedDevice {
     Instant since = Instant.now();
 
     /** A device with no meters and the default history. */
-    ServedDevice(DeviceConfig config, Device device) {
-        this(config, device, null, null, Defaults.HISTORY_EVENTS);
+    ServedDevice(DeviceSettings config, Device device) {
+        this(config, device, null, null, BridgeConfig.DEFAULT_HISTORY_EVENTS);
     }
 
     /**
      * @param registry      where its meters go; null for none
      * @param historyEvents the events its history keeps
      */
-    ServedDevice(DeviceConfig config, Device device, MeterRegistry registry, int historyEvents) {
+    ServedDevice(DeviceSettings config, Device device, MeterRegistry registry, int historyEvents) {
         this(config, device, null, registry, historyEvents);
     }
 
     /** A device missing at start, waited for. */
-    ServedDevice(DeviceConfig config, String reason, MeterRegistry registry, int historyEvents) {
+    ServedDevice(DeviceSettings config, String reason, MeterRegistry registry, int historyEvents) {
         this(config, null, reason, registry, historyEvents);
     }
 
-    private ServedDevice(DeviceConfig config, Device device, String reason, MeterRegistry registry,
+    private ServedDevice(DeviceSettings config, Device device, String reason, MeterRegistry registry,
                          int historyEvents) {
         this.config = config;
-        this.history = new DeviceHistory(historyEvents, Defaults.HISTORY_SECONDS);
+        this.history = new DeviceHistory(historyEvents, DeviceHistory.SECONDS);
         this.device = device;
         this.open = device != null;
         this.closedReason = reason;
@@ -123,13 +125,14 @@ final class ServedDevice {
                 .put("id", id())
                 .put("node", node)
                 .put("type", device != null ? device.kind() : config.type())
-                .put("path", device != null ? device.path() : config.path() != null ? config.path() : config.name())
+                .put("path", device != null ? device.path()
+                        : config instanceof EvdevSettings evdev && evdev.path() == null ? evdev.name() : config.path())
                 .put("mode", mode)
                 .put("open", open)
                 .put("closedReason", closedReason)
                 .put("reopens", reopens)
                 .put("since", since.toString())
                 .put("triggers", device != null ? device instanceof MypollControl
-                        : config.type().equals(DeviceConfig.MYPOLL));
+                        : config instanceof MypollSettings);
     }
 }

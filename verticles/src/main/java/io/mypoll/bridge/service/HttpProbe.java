@@ -1,6 +1,6 @@
 package io.mypoll.bridge.service;
 
-import io.mypoll.bridge.config.BridgeConfig.HttpOptions;
+import io.mypoll.bridge.config.HttpOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;

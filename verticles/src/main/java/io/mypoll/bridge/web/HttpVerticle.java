@@ -5,10 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.bridge.config.BridgeConfig;
-import io.mypoll.bridge.config.BridgeConfig.HttpOptions;
+import io.mypoll.bridge.config.HttpOptions;
 import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.contract.Addresses;
-import io.mypoll.bridge.contract.SocketStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Serves the dashboard ({@code webroot/}), the SockJS endpoint of the event
  * bus at {@code /eventbus}, the REST API under {@code /api},
  * {@code /health} and, with metrics on, {@code /metrics}, on the configured
- * address (loopback by default), and publishes {@code mypoll.sockets}.
+ * address (loopback by default); its {@link SocketStatusPublisher} publishes {@code mypoll.sockets}.
  *
  * <p>Every request passes, in order: the Host check (DNS rebinding), the
  * security headers, the Origin check ({@code /eventbus}, {@code /api},
@@ -72,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
             return Future.failedFuture(e);
         }
         vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
-        vertx.setPeriodic(config.statusIntervalMs(), id -> publishSocketStatus());
+        new SocketStatusPublisher(vertx, config.node(), config.statusIntervalMs(), sockJs, status).start();
 
         InboundDeflate inflation = new InboundDeflate(config.bridge().maxFrameBytes());
         server = vertx.createHttpServer(options).connectionHandler(connection -> {
@@ -209,15 +208,6 @@ public final class HttpVerticle extends VerticleBase {
         // Not registry::remove: that would dereference a null registry (metrics off) at once.
         meters.forEach(meter -> registry.remove(meter));
         return Future.succeededFuture();
-    }
-
-    /** mypoll.sockets: this node's SockJS sockets and the messages dropped for slow ones. */
-    private void publishSocketStatus() {
-        int sockets = sockJs.sockets();
-        long dropped = sockJs.dropped();
-        status.sockets(new JsonObject().put("sockets", sockets).put("dropped", dropped));
-        vertx.eventBus().publish(Addresses.SOCKETS,
-                SocketStatus.of(config.node(), config.statusIntervalMs(), sockets, dropped));
     }
 
     /** The port the server listens on; differs from the configured one when that is 0. */

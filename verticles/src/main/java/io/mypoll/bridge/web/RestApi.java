@@ -3,6 +3,7 @@ package io.mypoll.bridge.web;
 import io.mypoll.bridge.logging.LogText;
 import io.mypoll.bridge.cluster.DeviceDirectory;
 import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.DeviceSettings;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.bridge.contract.HistoryRequest;
 import io.mypoll.bridge.contract.TriggerRequest;
@@ -170,7 +171,7 @@ final class RestApi {
                 }
             });
             if (open.size() < config.devices().size()) {
-                config.devices().stream().map(BridgeConfig.DeviceConfig::id).filter(id -> !open.containsKey(id))
+                config.devices().stream().map(DeviceSettings::id).filter(id -> !open.containsKey(id))
                         .forEach(id -> notOpen.put(id, "starting"));
             }
             if (!notOpen.isEmpty()) {

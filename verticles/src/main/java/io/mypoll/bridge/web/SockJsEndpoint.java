@@ -1,7 +1,8 @@
 package io.mypoll.bridge.web;
 
-import io.mypoll.bridge.config.BridgeConfig.BridgeOptions;
+import io.mypoll.bridge.config.BridgeOptions;
 import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.DeviceId;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
@@ -42,9 +43,9 @@ final class SockJsEndpoint {
     private static final String PRIVATE_PREFIX = "mypoll.socket.";
     /** Where the bridge forwards frames that the relay has answered: nobody listens, nothing comes back. */
     private static final String SINK = "mypoll.sink";
-    private static final Pattern TRIGGER = Pattern.compile("mypoll\\.trigger\\.[A-Za-z0-9_-]+");
-    private static final Pattern CONTROL = Pattern.compile("mypoll\\.control\\.[A-Za-z0-9_-]+");
-    private static final Pattern HISTORY = Pattern.compile("mypoll\\.history\\.[A-Za-z0-9_-]+");
+    private static final Pattern TRIGGER = DeviceId.addresses(Addresses.trigger(""));
+    private static final Pattern CONTROL = DeviceId.addresses(Addresses.control(""));
+    private static final Pattern HISTORY = DeviceId.addresses(Addresses.history(""));
 
     private final BridgeOptions options;
     private final EventFanOut events = new EventFanOut(Addresses.EVENTS);
@@ -66,7 +67,7 @@ final class SockJsEndpoint {
     SockJsEndpoint(Vertx vertx, BridgeOptions options, int maxConnections) {
         this.options = options;
         this.idleBudget = Math.max(1, maxConnections / 4);
-        this.batches = new EventBatches(vertx, Addresses.EVENTS_BATCHED, options.batchMaxEvents());
+        this.batches = new EventBatches(vertx, Addresses.BROWSER_EVENT_BATCHES, options.batchMaxEvents());
         this.relay = new RequestRelay(vertx, options.maxRequestsPerSocket(), SockJSBridgeOptions.DEFAULT_REPLY_TIMEOUT);
     }
 

@@ -1,6 +1,7 @@
 package io.mypoll.bridge.cluster;
 
 import io.mypoll.bridge.config.BridgeConfig;
+import io.mypoll.bridge.config.ClusterOptions;
 import io.mypoll.bridge.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The Hazelcast configuration a node starts with, from conf/cluster.xml and the cluster settings. */
 class ClusterSetupTest {
 
-    private static BridgeConfig.ClusterOptions options(JsonObject cluster) {
+    private static ClusterOptions options(JsonObject cluster) {
         return BridgeConfig.from(new JsonObject().put("cluster", cluster.put("enabled", true))).cluster();
     }
 
@@ -94,7 +95,7 @@ class ClusterSetupTest {
         assertEquals(0, openssl.waitFor(), "openssl");
         JsonObject tls = new JsonObject().put("certFile", dir.resolve("node.pem").toString())
                 .put("keyFile", dir.resolve("node.key").toString()).put("trustFile", dir.resolve("node.pem").toString());
-        BridgeConfig.ClusterOptions cluster = options(new JsonObject().put("name", "tls-" + System.nanoTime())
+        ClusterOptions cluster = options(new JsonObject().put("name", "tls-" + System.nanoTime())
                 .put("failureTimeoutSeconds", 5).put("tls", tls));
         io.vertx.core.Vertx a = ClusterSetup.start(cluster).await();
         io.vertx.core.Vertx b = null;

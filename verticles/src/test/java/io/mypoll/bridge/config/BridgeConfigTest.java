@@ -40,8 +40,8 @@ class BridgeConfigTest {
         try (var in = getClass().getResourceAsStream("/conf/config.json")) {
             defaults = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
-        BridgeConfig.ClusterOptions cluster = BridgeConfig.from(defaults).cluster();
-        assertEquals(new BridgeConfig.ClusterOptions(false, "mypoll", null, "127.0.0.1", 0, null, List.of(), List.of(),
+        ClusterOptions cluster = BridgeConfig.from(defaults).cluster();
+        assertEquals(new ClusterOptions(false, "mypoll", null, "127.0.0.1", 0, null, List.of(), List.of(),
                 20, null), cluster);
     }
 
@@ -149,7 +149,7 @@ class BridgeConfigTest {
         assertEquals(expected, deviceProblem("{\"id\": \"k\", \"type\": \"evdev\"}"));
         assertEquals(expected, deviceProblem("{\"id\": \"k\", \"type\": \"evdev\", \"path\": \"/dev/input/event0\", "
                 + "\"name\": \"My Scanner\"}"));
-        BridgeConfig.DeviceConfig byName = BridgeConfig.from(new JsonObject().put("devices",
+        EvdevSettings byName = (EvdevSettings) BridgeConfig.from(new JsonObject().put("devices",
                 new io.vertx.core.json.JsonArray().add(new JsonObject("{\"id\": \"k\", \"type\": \"evdev\", "
                         + "\"name\": \"My Scanner\", \"grab\": true}")))).devices().get(0);
         assertEquals("My Scanner", byName.name());
@@ -173,5 +173,56 @@ class BridgeConfigTest {
                 deviceProblem("{\"id\": \"k\", \"type\": \"evdev\", \"path\": \"/dev/input/event0\", \"periodMs\": 5}"));
         assertEquals("devices[0].type: unknown type 'joystick' (expected auto, mypoll, emulator, evdev or rtc)",
                 deviceProblem("{\"id\": \"j\", \"type\": \"joystick\"}"));
+    }
+
+    @Test
+    void aQueueLengthOnAMypollDeviceIsRefusedSayingWhy() {
+        assertEquals("devices[0].queueLen: not a key of type mypoll: the kernel device's queue is set by the "
+                + "module's queue_len parameter, not by the bridge", deviceProblem("{\"id\": \"m\", \"type\": "
+                + "\"mypoll\", \"path\": \"/dev/mypoll\", \"queueLen\": 64}"));
+    }
+
+    @Test
+    void aPathOnAnEmulatorIsRefusedSayingWhy() {
+        assertEquals("devices[0].path: not a key of type emulator: the emulator has no device node (type auto "
+                + "takes a path and falls back to the emulator)",
+                deviceProblem("{\"id\": \"e\", \"type\": \"emulator\", \"path\": \"/dev/mypoll\"}"));
+    }
+
+    @Test
+    void aRateInUpdateModeIsRefusedSayingWhy() {
+        assertEquals("devices[0].hz: only for mode periodic: mode update interrupts once a second",
+                deviceProblem("{\"id\": \"c\", \"type\": \"rtc\", \"path\": \"/dev/rtc0\", \"hz\": 64}"));
+    }
+
+    @Test
+    void eachDeviceTypeIsReadIntoItsOwnRecordWithItsDefaults() {
+        List<DeviceSettings> devices = BridgeConfig.from(new JsonObject().put("devices", new JsonArray()
+                .add(new JsonObject("{\"id\": \"a\", \"path\": \"/dev/mypoll\"}"))
+                .add(new JsonObject("{\"id\": \"m\", \"type\": \"mypoll\", \"path\": \"/dev/mypoll1\"}"))
+                .add(new JsonObject("{\"id\": \"e\", \"type\": \"emulator\"}"))
+                .add(new JsonObject("{\"id\": \"k\", \"type\": \"evdev\", \"path\": \"/dev/input/event0\"}"))
+                .add(new JsonObject("{\"id\": \"c\", \"type\": \"rtc\", \"path\": \"/dev/rtc0\"}")))).devices();
+        assertEquals(List.of(
+                new AutoSettings("a", "/dev/mypoll", null, EmulatorSettings.DEFAULT_QUEUE_LEN),
+                new MypollSettings("m", "/dev/mypoll1", null, false),
+                new EmulatorSettings("e", EmulatorSettings.DEFAULT_PERIOD_MS, EmulatorSettings.DEFAULT_QUEUE_LEN),
+                new EvdevSettings("k", "/dev/input/event0", null, false, false),
+                new RtcSettings("c", "/dev/rtc0", io.mypoll.driver.rtc.RtcDevice.Mode.UPDATE, 0, false)), devices);
+    }
+
+    @Test
+    void aPeriodicClockKeepsItsRate() {
+        RtcSettings clock = (RtcSettings) BridgeConfig.from(new JsonObject().put("devices", new JsonArray().add(
+                new JsonObject("{\"id\": \"c\", \"type\": \"rtc\", \"path\": \"/dev/rtc0\", "
+                        + "\"mode\": \"periodic\", \"hz\": 64, \"waitForDevice\": true}")))).devices().get(0);
+        assertEquals(new RtcSettings("c", "/dev/rtc0", io.mypoll.driver.rtc.RtcDevice.Mode.PERIODIC, 64, true), clock);
+    }
+
+    @Test
+    void autoBecomesTheKernelDeviceOrTheEmulatorWithItsOwnKeys() {
+        AutoSettings auto = new AutoSettings("a", "/dev/mypoll", null, 64);
+        assertEquals(new MypollSettings("a", "/dev/mypoll", null, false), auto.asMypoll());
+        assertEquals(new EmulatorSettings("a", EmulatorSettings.DEFAULT_PERIOD_MS, 64), auto.asEmulator());
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mypoll.bridge.contract.Defaults;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +67,7 @@ class ConfigLoaderTest {
         System.setProperty("mypoll.cluster.enabled", "true");
         System.setProperty("mypoll.cluster.members", "10.0.0.1,10.0.0.2");
         try {
-            BridgeConfig.ClusterOptions cluster = BridgeConfig.from(ConfigLoader.load(vertx, null).await()).cluster();
+            ClusterOptions cluster = BridgeConfig.from(ConfigLoader.load(vertx, null).await()).cluster();
             assertTrue(cluster.enabled());
             assertEquals(List.of("10.0.0.1", "10.0.0.2"), cluster.members());
         } finally {
@@ -122,7 +120,7 @@ class ConfigLoaderTest {
 
     private static String overrideError(Set<String> environment, Set<String> properties) {
         return assertThrows(ConfigException.class,
-                () -> OverrideNames.check(environment, properties, Defaults.json())).getMessage();
+                () -> OverrideNames.check(environment, properties, BridgeConfig.defaults())).getMessage();
     }
 
     @Test
@@ -165,8 +163,7 @@ class ConfigLoaderTest {
 
     @Test
     void everySettingHasItsVariableAndPropertyAndOtherNamesAreLeftAlone() {
-        List<String> paths = new ArrayList<>();
-        leafPaths(Defaults.json(), "", paths);
+        List<String> paths = SettingKey.overridable();
         Set<String> environment = new HashSet<>(Set.of("PATH", "HOME", "mypoll_lower", "XMYPOLL_BOGUS"));
         Set<String> properties = new HashSet<>(Set.of("java.version", "basedir", "mypollx.y", "io.mypoll.x"));
         for (String path : paths) {
@@ -174,8 +171,8 @@ class ConfigLoaderTest {
             properties.add("mypoll." + path);
         }
         assertTrue(paths.contains("http.tls.certFile") && paths.contains("devices"), paths.toString());
-        OverrideNames.check(environment, properties, Defaults.json());
-        OverrideNames.check(OverrideNames.NOT_SETTINGS, OverrideNames.NOT_SETTINGS, Defaults.json());
+        OverrideNames.check(environment, properties, BridgeConfig.defaults());
+        OverrideNames.check(OverrideNames.NOT_SETTINGS, OverrideNames.NOT_SETTINGS, BridgeConfig.defaults());
     }
 
     /**
@@ -184,8 +181,7 @@ class ConfigLoaderTest {
      */
     @Test
     void everyMypollNameTheScriptsAndTestsUseIsASettingOrListedAsTheirs() throws IOException {
-        List<String> paths = new ArrayList<>();
-        leafPaths(Defaults.json(), "", paths);
+        List<String> paths = SettingKey.overridable();
         Set<String> settings = new HashSet<>();
         for (String path : paths) {
             settings.add(ConfigLoader.envName(path));
@@ -196,7 +192,7 @@ class ConfigLoaderTest {
         Map<String, String> unlisted = new TreeMap<>();
         int names = 0;
         for (Path root : List.of(Path.of("..", "scripts"), Path.of("..", "packaging"), Path.of("..", "conf"),
-                Path.of("..", "bridge", "src"), Path.of("..", "testkit", "src"))) {
+                Path.of("..", "verticles", "src"), Path.of("..", "testkit", "src"))) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     boolean java = file.toString().endsWith(".java");
@@ -229,16 +225,6 @@ class ConfigLoaderTest {
         } finally {
             System.clearProperty("mypoll.bogus");
         }
-    }
-
-    private static void leafPaths(JsonObject json, String prefix, List<String> paths) {
-        json.forEach(e -> {
-            if (e.getValue() instanceof JsonObject child) {
-                leafPaths(child, prefix + e.getKey() + ".", paths);
-            } else {
-                paths.add(prefix + e.getKey());
-            }
-        });
     }
 
     private static String loadError(Vertx vertx, String file) {

@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.jna.Memory;
 import io.mypoll.bridge.cluster.DirectoryVerticle;
 import io.mypoll.bridge.config.BridgeConfig;
-import io.mypoll.bridge.config.BridgeConfig.DeviceConfig;
-import io.mypoll.bridge.config.ConfigException;
+import io.mypoll.bridge.config.DeviceSettings;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.evdev.EvdevDevice;
@@ -52,9 +51,9 @@ class HotPlugTest {
     private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
 
     /** What the device verticle opens: a reader while the node exists, the node's absence otherwise. */
-    private Device open(DeviceConfig config) {
+    private Device open(DeviceSettings config) {
         if (!Files.exists(Path.of(config.path()))) {
-            throw new ConfigException("devices." + config.id(), "open(" + config.path() + "): No such file");
+            throw new DeviceOpenException(config.id(), "open(" + config.path() + "): No such file");
         }
         int[] pair = new int[2];
         LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, pair);
@@ -151,7 +150,7 @@ class HotPlugTest {
     @ValueSource(booleans = {false})
     void aMissingDeviceEndsTheStartByDefault(boolean waitForDevice, Vertx vertx) {
         Throwable e = deploy(vertx, "poll", waitForDevice).transform(ar -> Future.succeededFuture(ar.cause())).await();
-        assertInstanceOf(ConfigException.class, e);
+        assertInstanceOf(DeviceOpenException.class, e);
         assertTrue(e.getMessage().startsWith("devices.kbd: open("), e.getMessage());
     }
 }

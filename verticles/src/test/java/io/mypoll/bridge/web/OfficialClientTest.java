@@ -49,7 +49,7 @@ class OfficialClientTest {
                 bus.registerHandler('%s', () => { if (!ready) { ready = true; done('registered'); } });
               };
             }).catch(e => done(String(e)));
-            """.formatted(Addresses.EVENTS_BATCHED, Addresses.STATUS);
+            """.formatted(Addresses.BROWSER_EVENT_BATCHES, Addresses.STATUS);
 
     private ChromeDriver browser;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.bridge.HeapUse;
 import io.mypoll.bridge.contract.Addresses;
-import io.mypoll.bridge.contract.Defaults;
+import io.mypoll.bridge.config.BridgeOptions;
 import io.mypoll.bridge.web.WebFixture.EventBusSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -126,12 +126,12 @@ class SockJsEndpointTest {
     }
 
     private static boolean isBatch(JsonObject frame) {
-        return "rec".equals(frame.getString("type")) && Addresses.EVENTS_BATCHED.equals(frame.getString("address"));
+        return "rec".equals(frame.getString("type")) && Addresses.BROWSER_EVENT_BATCHES.equals(frame.getString("address"));
     }
 
     /** A socket registered on the batched address. */
     private static EventBusSocket batchedSocket(WebFixture web) throws InterruptedException {
-        return web.registered(Addresses.EVENTS_BATCHED);
+        return web.registered(Addresses.BROWSER_EVENT_BATCHES);
     }
 
     @Test
@@ -151,8 +151,8 @@ class SockJsEndpointTest {
             assertEquals(i + 1, seqs.get(i), "event " + i + " of " + seqs.size() + " in " + frames + " frames");
         }
         assertTrue(frames <= total / 10, "a burst goes in few frames: " + frames + " for " + total + " events");
-        assertTrue(frames >= total / Defaults.BATCH_MAX_EVENTS, "no frame holds more than "
-                + Defaults.BATCH_MAX_EVENTS + ": " + frames + " frames");
+        assertTrue(frames >= total / BridgeOptions.DEFAULT_BATCH_MAX_EVENTS, "no frame holds more than "
+                + BridgeOptions.DEFAULT_BATCH_MAX_EVENTS + ": " + frames + " frames");
     }
 
     @Test

@@ -1,8 +1,7 @@
-package io.mypoll.bridge.example;
+package io.mypoll.bridge.logging;
 
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.bridge.contract.Sequence;
-import io.mypoll.bridge.logging.LogText;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -11,16 +10,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An example consumer: a verticle of its own that listens on
- * {@code mypoll.events} and logs one summary line a second with the events
- * per device and type, the seq gaps seen so far, and each device's last
- * MANUAL event of that second. Manual events are summed up rather than
- * logged one by one: a client that triggers as fast as it can must not
- * flood the log. In a cluster it sees the devices of every node. Copy it to
- * start a consumer of your own.
+ * The log's summary of events ({@code logEvents}): a verticle of its own that
+ * listens on {@code mypoll.events} and logs one line a second, "events in the
+ * last second: ...", with the events per device and type, the seq gaps seen
+ * so far, and each device's last MANUAL event of that second, and a warning
+ * per overrun. Manual events are summed up rather than logged one by one: a
+ * client that triggers as fast as it can must not flood the log. In a cluster
+ * it sees the devices of every node. It is also the smallest consumer of the
+ * contract: copy it to start one of your own.
  */
-public final class EventLogger extends VerticleBase {
-    private static final System.Logger LOG = System.getLogger(EventLogger.class.getName());
+public final class EventSummaryLog extends VerticleBase {
+    private static final System.Logger LOG = System.getLogger(EventSummaryLog.class.getName());
 
     /** Events per device and type since the last summary. */
     private final Map<String, Map<String, Long>> counts = new TreeMap<>();
