@@ -1,8 +1,11 @@
 package io.mypoll.driver;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.driver.linux.LibC;
@@ -11,6 +14,7 @@ import io.mypoll.driver.mypoll.EventType;
 import io.mypoll.driver.mypoll.MypollEvent;
 import io.mypoll.driver.linux.Signals;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -147,17 +151,16 @@ class DeviceLoopTest {
 
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
-    void closeReturnsWithin100MsWhileBlockedAndLeaksNoFd(NotifyMode mode) throws Exception {
+    void closeWakesALoopBlockedInEpollWaitAndLeaksNoFd(NotifyMode mode) throws Exception {
         var before = OpenFds.snapshot();
         Recorder<MypollEvent> recorder = new Recorder<>(MypollEvent.class);
         try (EmulatedDevice device = new EmulatedDevice("s", 0, 1024)) {
             DeviceLoop loop = start(mode, recorder);
             loop.add(device).join();
-            Thread.sleep(100);
-            long start = System.nanoTime();
-            loop.close();
-            long tookMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(tookMs < 100, "close took " + tookMs + " ms");
+            await("the loop asleep in epoll_wait").atMost(Duration.ofSeconds(5)).until(() -> sleeping(loop.tid()));
+            // The loop waits with no timeout, so a close that did not wake it would never return;
+            // the bound is only long enough for a loaded machine to schedule the thread.
+            assertTimeoutPreemptively(Duration.ofSeconds(5), loop::close, "close did not wake the loop");
         }
         assertEquals(java.util.Set.of(), OpenFds.openedSince(before), "fds left open");
     }
@@ -246,16 +249,19 @@ class DeviceLoopTest {
                 ticks.tick(1);
                 mypoll.trigger(new byte[] {'x'});
             }
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (seen.size() < 200 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5);
-            }
+            await("events seen").atMost(Duration.ofSeconds(10)).until(seen::size, greaterThanOrEqualTo(200));
             synchronized (seen) {
                 assertEquals(100, seen.stream().filter("t:tick"::equals).count(), seen.toString());
                 assertEquals(100, seen.stream().filter("m:manual"::equals).count(), seen.toString());
                 assertEquals(200, seen.size(), "each device only its own events");
             }
         }
+    }
+
+    /** Whether the thread is asleep in the kernel (state S of /proc/self/task/TID/stat): the loop's epoll_wait. */
+    private static boolean sleeping(int tid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + tid + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).startsWith("S");
     }
 
     /** A listener that stops the loop thread in its first batch after {@link #wedge()}, until {@link #release()}. */

@@ -1,13 +1,17 @@
 package io.mypoll.driver;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** This process's open file descriptors, for leak checks. */
 public final class OpenFds {
@@ -35,15 +39,22 @@ public final class OpenFds {
     }
 
     /**
-     * The fds open now that were not open at {@code before}, and still open a
-     * moment later. Other threads of the JVM open and close files of their own
-     * meanwhile (the JVM reads its cgroup limits, for one), and may close fds,
-     * so only new fds that stay open count as leaks.
+     * The fds open now that were not open at {@code before}, and still open
+     * after up to 2 s. Other threads of the JVM open and close files of their
+     * own meanwhile (the JVM reads its cgroup limits, for one), and may close
+     * fds, so only new fds that stay open count as leaks; the wait ends as soon
+     * as none is left.
      */
-    public static Set<String> openedSince(Map<String, String> before) throws InterruptedException {
+    public static Set<String> openedSince(Map<String, String> before) {
         Set<String> leaked = newSince(before);
-        Thread.sleep(100);
-        leaked.retainAll(newSince(before));
+        try {
+            await().pollInSameThread().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                leaked.retainAll(newSince(before));
+                return leaked.isEmpty();
+            });
+        } catch (ConditionTimeoutException stillOpen) {
+            // what is left is the leak, for the caller's assertion to name
+        }
         return leaked;
     }
 

@@ -1,5 +1,6 @@
 package io.mypoll.bridge;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,10 +74,14 @@ class BridgeFuzzTest {
                     // The bridge closed it (a frame too big, a broken protocol): the next one connects again.
                 }
                 if (i % 100 == 99) {
+                    // Pacing, not a wait for a condition: the fuzzer pauses between salvos of 100 frames.
                     Thread.sleep(50);
                 }
             }
-            Thread.sleep(1_000);
+            // A trigger after the fuzz marks its end: the summary that shows it comes after the fuzz's log lines.
+            good.request("mypoll.trigger.emu", new JsonObject().put("payload", "end of fuzz"), "end");
+            bridge.await(l -> l.contains("payload \"end of fuzz\""), 10_000);
+            await("events at the good client").atMost(Duration.ofSeconds(10)).until(received::get, n -> n > 100);
             vertx.cancelTimer(pinger);
 
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -20,6 +20,7 @@ final class BridgeProcess implements AutoCloseable {
     final Process process;
     final List<String> lines = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final Thread reader;
 
     /** Starts {@code Main -conf DIR/config.json ARGS...} in {@code dir}. */
     BridgeProcess(Path dir, String config, String... args) throws IOException {
@@ -50,7 +51,7 @@ final class BridgeProcess implements AutoCloseable {
                 .redirectErrorStream(true);
         builder.environment().putAll(environment);
         process = builder.start();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -93,7 +94,7 @@ final class BridgeProcess implements AutoCloseable {
         if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
             throw new AssertionError("still running after " + timeoutMs + " ms; output:\n" + String.join("\n", lines));
         }
-        Thread.sleep(100); // let the reader take the last lines
+        reader.join(5_000); // the reader ends at the end of the output: it has taken the last lines
         return process.exitValue();
     }
 

@@ -1,8 +1,11 @@
 package io.mypoll.bridge;
 
 import io.mypoll.bridge.contract.Addresses;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.bridge.web.WebFixture.EventBusSocket;
@@ -89,12 +92,11 @@ class ClusterTest {
             }
             vertx = Vertx.vertx();
             // The nodes started together; the cluster has formed once node3 lists both devices online.
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!online(device("dev1")) || !online(device("dev2"))) {
-                assertTrue(System.currentTimeMillis() < deadline, "node3 does not list dev1 and dev2 online within"
-                        + " 60 s: " + devices().encode());
-                Thread.sleep(200);
-            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                JsonArray devices = devices();
+                assertTrue(online(device("dev1")) && online(device("dev2")),
+                        "node3 does not list dev1 and dev2 online: " + devices.encode());
+            });
         } catch (Throwable e) {
             printNodeOutput();
             throw e;
@@ -283,12 +285,10 @@ class ClusterTest {
         collect(socket, 500);
         nodes.get("node1").close(); // SIGKILL
         long killed = System.currentTimeMillis();
-        JsonObject dev1 = device("dev1");
-        while (dev1.getBoolean("online")) {
-            assertTrue(System.currentTimeMillis() - killed < 10_000, "dev1 still online after 10 s: " + dev1.encode());
-            Thread.sleep(200);
-            dev1 = device("dev1");
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonObject dev1 = device("dev1");
+            assertFalse(dev1.getBoolean("online"), "dev1 still online: " + dev1.encode());
+        });
         long offlineAfter = System.currentTimeMillis() - killed;
         JsonObject offline = status.await(f -> Addresses.STATUS.equals(f.getString("address"))
                 && f.getJsonObject("body").getBoolean("online", true) == false, Math.max(500, 10_000 - offlineAfter))
@@ -310,13 +310,8 @@ class ClusterTest {
         String oldNodeId = device("dev1").getString("nodeId");
         BridgeProcess node1 = start("node1", "dev1");
         node1.await(l -> l.contains("serving http://"), 60_000);
-        long deadline = System.currentTimeMillis() + 20_000;
-        JsonObject dev1 = device("dev1");
-        while (!dev1.getBoolean("online")) {
-            assertTrue(System.currentTimeMillis() < deadline, "dev1 not back online: " + dev1.encode());
-            Thread.sleep(200);
-            dev1 = device("dev1");
-        }
+        JsonObject dev1 = await("dev1 back online").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> device("dev1"), d -> d.getBoolean("online"));
         assertNotEquals(oldNodeId, dev1.getString("nodeId"), "a new member serves it");
         EventBusSocket socket = socket(Addresses.EVENTS);
         List<JsonObject> events = collect(socket, 2_000).getOrDefault("dev1", List.of());
@@ -340,13 +335,10 @@ class ClusterTest {
         assertEquals("dev1", dev1.getString("id"), last.encode());
         assertEquals("node stopped", dev1.getString("closedReason"), last.encode());
         // The list is a copy refreshed every second.
-        long deadline = System.currentTimeMillis() + 5_000;
-        JsonObject listed = device("dev1");
-        while (listed != null) {
-            assertTrue(System.currentTimeMillis() < deadline, "dev1 still listed 5 s after the stop: " + listed);
-            Thread.sleep(200);
-            listed = device("dev1");
-        }
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonObject listed = device("dev1");
+            assertNull(listed, () -> "dev1 still listed after the stop: " + listed);
+        });
     }
 
     @Test
@@ -357,13 +349,10 @@ class ClusterTest {
         assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(node2.pid())).start().waitFor());
         long stopped = System.currentTimeMillis();
         try {
-            JsonObject dev2 = device("dev2");
-            while (dev2.getBoolean("online")) {
-                assertTrue(System.currentTimeMillis() - stopped < 10_000, "dev2 still online after 10 s: "
-                        + dev2.encode());
-                Thread.sleep(200);
-                dev2 = device("dev2");
-            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                JsonObject dev2 = device("dev2");
+                assertFalse(dev2.getBoolean("online"), "dev2 still online: " + dev2.encode());
+            });
             long offlineAfter = System.currentTimeMillis() - stopped;
             System.out.println("dev2 offline " + offlineAfter + " ms after SIGSTOP of node2");
             // The last heartbeat may be up to an interval (1 s here) older than the SIGSTOP.

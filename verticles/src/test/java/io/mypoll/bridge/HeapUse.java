@@ -11,6 +11,7 @@ public final class HeapUse {
     public static long afterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
+            // Not a wait for a condition: a pause between collections, for the references one clears.
             Thread.sleep(50);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();

@@ -1,5 +1,7 @@
 package io.mypoll.driver.evdev;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -134,10 +137,7 @@ class EvdevDeviceTest {
             for (int i = 0; i < 100; i++) {
                 r.kernelWrites(record(EV_KEY, KEY_A, i % 2, 3, i), report(3, i));
             }
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (seen.size() < 100 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5);
-            }
+            await("frames seen").atMost(Duration.ofSeconds(5)).until(seen::size, greaterThanOrEqualTo(100));
             assertEquals(100, seen.size());
             assertEquals(100, seen.get(99).seq());
         }

@@ -1,5 +1,6 @@
 package io.mypoll.driver.mypoll;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import io.mypoll.driver.OpenFds;
 import io.mypoll.driver.Recorder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ class EmulatedDeviceTest {
         while (all.size() < count && System.currentTimeMillis() < deadline) {
             List<MypollEvent> batch = read(device);
             if (batch.isEmpty()) {
+                // The poll interval of a non-blocking read, inside this wait's deadline.
                 Thread.sleep(1);
             }
             all.addAll(batch);
@@ -116,8 +119,8 @@ class EmulatedDeviceTest {
         try (EmulatedDevice device = new EmulatedDevice("s", 0, 1024)) {
             device.burst(100);
             List<MypollEvent> read = readUntil(device, 100, 2_000);
+            // A burst queues its events before it returns: the stats show them at once.
             device.burst(7);
-            Thread.sleep(50);
             DeviceStats stats = device.stats();
             assertEquals(107, stats.generated());
             assertEquals(read.size(), stats.delivered());
@@ -143,9 +146,11 @@ class EmulatedDeviceTest {
     void noTimerEventFollowsStoppingTheTimer() throws Exception {
         try (EmulatedDevice device = new EmulatedDevice("z", 100, 1 << 16)) {
             for (int i = 0; i < 20; i++) {
-                Thread.sleep(5);
+                long ticked = device.stats().generated();
+                await("the timer ticks").atMost(Duration.ofSeconds(5)).until(() -> device.stats().generated() > ticked);
                 device.setPeriodUs(0);
                 long generated = device.stats().generated();
+                // An absence window, not a wait: a timer left running at 100 µs would tick about 50 times in it.
                 Thread.sleep(5);
                 assertEquals(generated, device.stats().generated(), "round " + i);
                 device.setPeriodUs(100);

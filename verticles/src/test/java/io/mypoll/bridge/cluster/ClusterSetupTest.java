@@ -3,6 +3,7 @@ package io.mypoll.bridge.cluster;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.ClusterOptions;
 import io.mypoll.bridge.config.ConfigException;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import com.hazelcast.config.JoinConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -102,16 +104,13 @@ class ClusterSetupTest {
         try {
             b = ClusterSetup.start(cluster).await();
             a.eventBus().consumer("tls.echo", m -> m.reply("from a: " + m.body())).completion().await();
-            long deadline = System.currentTimeMillis() + 20_000;
-            String reply = null;
-            while (reply == null && System.currentTimeMillis() < deadline) {
-                try {
-                    reply = b.eventBus().<String>request("tls.echo", "hello",
-                            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2_000)).await().body();
-                } catch (Exception notYet) {
-                    Thread.sleep(200);
-                }
-            }
+            io.vertx.core.Vertx member = b;
+            // Until the members see each other, a request fails with no handlers: that is not the answer yet.
+            String reply = await("a's answer through the TLS cluster").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> member.eventBus().<String>request("tls.echo", "hello",
+                            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2_000)).await().body(),
+                            body -> body != null);
             assertEquals("from a: hello", reply);
         } finally {
             if (b != null) {

@@ -1,9 +1,11 @@
 package io.mypoll.bridge.device;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,8 @@ class DeviceHistoryTest {
         DeviceHistory history = new DeviceHistory(0, 300);
         add(history, 1, 40);
         long second = System.currentTimeMillis() / 1000;
-        while (System.currentTimeMillis() / 1000 == second) {
-            Thread.sleep(10);
-        }
+        await("the next second").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                .until(() -> System.currentTimeMillis() / 1000 != second);
         add(history, 41, 42);
         JsonObject rate = history.snapshot(-1).getJsonObject("rate");
         JsonArray counts = rate.getJsonArray("counts");

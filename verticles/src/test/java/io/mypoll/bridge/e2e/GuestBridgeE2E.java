@@ -1,9 +1,11 @@
 package io.mypoll.bridge.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -123,13 +125,8 @@ class GuestBridgeE2E {
         }
         long seq = manual.getLong("seq");
         // The status of an interval after the event.
-        long deadline = System.currentTimeMillis() + 15_000;
-        JsonObject d = deviceStatus();
-        while (d.getLong("lastSeq") < seq) {
-            assertTrue(System.currentTimeMillis() < deadline, "no status after seq " + seq + ": " + d.encode());
-            Thread.sleep(200);
-            d = deviceStatus();
-        }
+        JsonObject d = await("a status after seq " + seq).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(GuestBridgeE2E::deviceStatus, status -> status.getLong("lastSeq") >= seq);
         JsonObject driver = d.getJsonObject("driver");
         JsonObject events = d.getJsonObject("events");
         String detail = "manual seq " + seq + "; bridge " + events.encode() + " lastSeq " + d.getLong("lastSeq")

@@ -83,6 +83,7 @@ final class GuestFixture implements AutoCloseable {
                 last = e;
             }
             try {
+                // The poll interval of this wait, inside its deadline.
                 Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -125,7 +126,7 @@ final class GuestFixture implements AutoCloseable {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("device " + id + " still " + d.encode() + " after " + timeoutMs + " ms");
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // the poll interval of this wait, inside its deadline
             d = device(id);
         }
         return d;
@@ -156,7 +157,7 @@ final class GuestFixture implements AutoCloseable {
                     return answer;
                 }
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // the poll interval of this wait for the reply file, inside its deadline
         }
         throw new AssertionError("the guest did not answer '" + command + "' within " + timeoutMs + " ms");
     }
@@ -253,7 +254,7 @@ final class GuestFixture implements AutoCloseable {
                         + browser.findElement(By.id("connection")).getText() + "; console: "
                         + browser.manage().logs().get(LogType.BROWSER).getAll());
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // the poll interval of this wait, inside its deadline
         }
     }
 

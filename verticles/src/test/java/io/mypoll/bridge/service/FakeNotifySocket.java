@@ -51,7 +51,7 @@ final class FakeNotifySocket implements AutoCloseable {
                 }
             } else {
                 try {
-                    Thread.sleep(2); // EAGAIN: nothing yet
+                    Thread.sleep(2); // EAGAIN: nothing yet; the fake's poll of its socket, not a test's wait
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -81,6 +81,7 @@ final class FakeNotifySocket implements AutoCloseable {
     long countBetween(String text, long fromNanos, long toNanos) throws InterruptedException {
         long wait = toNanos - System.nanoTime();
         if (wait > 0) {
+            // An absence window, not a wait for a condition: what is counted is what a span of time brought.
             TimeUnit.NANOSECONDS.sleep(wait);
         }
         unread.clear();

@@ -105,7 +105,8 @@ class HealthListenerTest {
             byte[] request = "GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             socket.getOutputStream().write(request);
             assertTrue(readResponse(socket).startsWith("HTTP/1.1 200"));
-            // Idle between requests for twice the header deadline: the idle timeout (60 s) governs that.
+            // Not a wait for a condition: the connection idles for twice the header deadline, as specified;
+            // the idle timeout (60 s) governs that.
             Thread.sleep(2_000);
             socket.getOutputStream().write(request);
             assertTrue(readResponse(socket).startsWith("HTTP/1.1 200"), "the second request on the connection");

@@ -1,6 +1,7 @@
 package io.mypoll.bridge.web;
 
 import static io.vertx.core.http.HttpMethod.GET;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mypoll.bridge.contract.Addresses;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,14 +34,9 @@ class HistoryTest {
     /** A burst of n events, all handled by the device verticle (the history's lastSeq says so). */
     private static void burst(WebFixture web, int n) throws Exception {
         web.device.burst(n);
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (web.call(GET, "/api/devices/d/events?since=" + (n - 1), null, null).json()
-                .getLong("lastSeq") < n) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("the burst did not reach the history");
-            }
-            Thread.sleep(20);
-        }
+        await("the burst in the history's lastSeq").atMost(Duration.ofSeconds(5)).until(() -> web.call(GET,
+                "/api/devices/d/events?since=" + (n - 1), null, null).json().getLong("lastSeq"),
+                lastSeq -> lastSeq >= n);
     }
 
     @Test
@@ -64,8 +61,10 @@ class HistoryTest {
     void theRateHistoryCountsTheEventsOfEachSecond(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
         burst(web, 30);
-        Thread.sleep(1_100);
-        JsonObject rate = web.call(GET, "/api/devices/d/events", null, null).json().getJsonObject("rate");
+        // The rate shows whole seconds only: the burst's appears once its second is over.
+        JsonObject rate = await("the burst's second in the rate").atMost(Duration.ofSeconds(5))
+                .until(() -> web.call(GET, "/api/devices/d/events", null, null).json().getJsonObject("rate"),
+                        r -> r.getJsonArray("counts").stream().mapToLong(c -> ((Number) c).longValue()).sum() >= 30);
         long last = rate.getLong("from") + rate.getJsonArray("counts").size() - 1;
         assertEquals(System.currentTimeMillis() / 1000 - 1, last, 1.0, "up to the last whole second");
         assertEquals(30, rate.getJsonArray("counts").stream().mapToLong(c -> ((Number) c).longValue()).sum());

@@ -1,6 +1,7 @@
 package io.mypoll.bridge.web;
 
 import static io.vertx.core.http.HttpMethod.GET;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,26 +48,25 @@ class MetricsTest {
         return PrometheusText.parse(r.body());
     }
 
-    /** A burst of that many events, scraped once they are handled and {@code settleMs} later. */
-    private static PrometheusText scrapeAfterBurst(WebFixture web, int events, long settleMs) throws Exception {
+    /** A burst of that many events, scraped once the device's {@code countedBy} shows them all. */
+    private static PrometheusText scrapeAfterBurst(WebFixture web, int events, String countedBy) throws Exception {
         web.device.burst(events);
-        web.generated(events);
-        Thread.sleep(settleMs);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertEquals(events, scrape(web).value(countedBy, DEVICE), countedBy));
         return scrape(web);
     }
 
-    /** Timer events at 1 kHz for a second and a burst, scraped while they flow; then every event is in. */
+    /** Timer events at 1 kHz and a burst, scraped while they flow; then every event is in. */
     private static Map<String, Long> receiveEvents(WebFixture web, EventBusSocket socket) throws Exception {
         Map<String, Long> byType = new HashMap<>();
         web.device.setPeriodUs(1_000);
-        Thread.sleep(500);
         web.device.burst(2_000);
-        PrometheusText during = scrape(web);
-        assertTrue(during.value("mypoll_device_events_total", Map.of("device", "d", "type", "timer")) > 0,
-                "counted while they flow");
-        Thread.sleep(500);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(scrape(web)
+                .value("mypoll_device_events_total", Map.of("device", "d", "type", "timer")) > 0,
+                "counted while they flow"));
         web.device.setPeriodUs(0);
-        long generated = web.generated(Long.MAX_VALUE);
+        // No tick is left in flight once the timer is stopped, and the burst was queued: the count is final.
+        long generated = web.device.stats().generated();
         long received = 0;
         while (received < generated) {
             JsonObject frame = socket.frames.poll(10, TimeUnit.SECONDS);
@@ -102,7 +103,7 @@ class MetricsTest {
     @Test
     void theLatencyHistogramHasBucketsFrom10MicrosecondsTo1SecondThatAddUp() throws Exception {
         WebFixture web = new WebFixture(vertx, new JsonObject(), 0);
-        PrometheusText metrics = scrapeAfterBurst(web, 500, 300);
+        PrometheusText metrics = scrapeAfterBurst(web, 500, "mypoll_device_latency_seconds_count");
         assertEquals("histogram", metrics.type("mypoll_device_latency_seconds_bucket"));
         List<Sample> buckets = metrics.samples("mypoll_device_latency_seconds_bucket", l -> "d".equals(l.get("device")));
         TreeSet<Double> bounds = new TreeSet<>();
@@ -139,7 +140,7 @@ class MetricsTest {
     void theDeviceStateAndTheDriversOwnCountersAreThere() throws Exception {
         WebFixture web = new WebFixture(vertx, new JsonObject(), 0);
         // The driver's counters come with the next status (every 200 ms here).
-        PrometheusText metrics = scrapeAfterBurst(web, 100, 600);
+        PrometheusText metrics = scrapeAfterBurst(web, 100, "mypoll_driver_delivered_total");
         assertEquals(1, metrics.value("mypoll_device_open", DEVICE));
         assertEquals(0, metrics.value("mypoll_device_reopens_total", DEVICE));
         assertEquals(100, metrics.value("mypoll_driver_generated_total", DEVICE));
@@ -148,11 +149,8 @@ class MetricsTest {
         assertEquals(1 << 16, metrics.value("mypoll_driver_capacity", DEVICE));
 
         web.device.hangUp();
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (scrape(web).value("mypoll_device_open", DEVICE) != 0) {
-            assertTrue(System.currentTimeMillis() < deadline, "the device is shown closed");
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(0,
+                scrape(web).value("mypoll_device_open", DEVICE), "the device is shown closed"));
     }
 
     @Test

@@ -1,13 +1,14 @@
 package io.mypoll.bridge.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.bridge.contract.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,10 +77,10 @@ class OfficialClientTest {
         int total = bursts * perBurst;
         for (int i = 1; i <= bursts; i++) {
             web.device.burst(perBurst);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (count() < (long) i * perBurst && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            long sent = (long) i * perBurst;
+            // The browser is driven from this thread only.
+            await("events at the client").pollInSameThread().atMost(Duration.ofSeconds(10))
+                    .until(this::count, n -> n >= sent);
         }
         @SuppressWarnings("unchecked")
         List<Number> seqs = (List<Number>) browser.executeScript("return window.seqs;");

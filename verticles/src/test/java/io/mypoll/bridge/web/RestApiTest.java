@@ -4,6 +4,7 @@ import io.mypoll.bridge.contract.Addresses;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +44,9 @@ class RestApiTest {
     @Test
     void statusHoldsTheDevicesAndTheSocketCounters(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 1_000);
-        Thread.sleep(700);
-        JsonObject status = web.call(GET, "/api/status", null, null).json();
+        JsonObject status = await("a timer event counted in /api/status").atMost(Duration.ofSeconds(10))
+                .until(() -> web.call(GET, "/api/status", null, null).json(), s -> !s.getJsonArray("devices").isEmpty()
+                        && s.getJsonArray("devices").getJsonObject(0).getJsonObject("events").getLong("timer", 0L) > 0);
         assertEquals("d", status.getJsonArray("devices").getJsonObject(0).getString("id"));
         assertTrue(status.getJsonArray("devices").getJsonObject(0).getJsonObject("events").getLong("timer") > 0);
         assertEquals(0, status.getJsonObject("sockets").getLong("dropped"));
@@ -137,15 +140,8 @@ class RestApiTest {
         assertEquals(200, ok.status());
         assertEquals("ok", ok.json().getString("status"));
         web.device.hangUp();
-        Response down = null;
-        for (int i = 0; i < 100; i++) {
-            down = web.call(GET, "/health", null, null);
-            if (down.status() == 503) {
-                break;
-            }
-            Thread.sleep(20);
-        }
-        assertEquals(503, down.status());
+        Response down = await("/health unavailable").atMost(Duration.ofSeconds(5))
+                .until(() -> web.call(GET, "/health", null, null), r -> r.status() == 503);
         assertEquals("device d is closed", down.json().getString("reason"));
     }
 
@@ -153,12 +149,8 @@ class RestApiTest {
     void anUnhealthyHealthNamesTheClosedDevicesButNotWhy(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
         web.device.hangUp();
-        Response down = web.call(GET, "/health", null, null);
-        for (long deadline = System.currentTimeMillis() + 5_000; down.status() != 503
-                && System.currentTimeMillis() < deadline; ) {
-            Thread.sleep(20);
-            down = web.call(GET, "/health", null, null);
-        }
+        Response down = await("/health unavailable").atMost(Duration.ofSeconds(5))
+                .until(() -> web.call(GET, "/health", null, null), r -> r.status() == 503);
         assertEquals(new JsonObject().put("status", "unavailable").put("reason", "device d is closed")
                 .put("notOpen", new JsonObject().put("d", "closed")), down.json(), "only ids and states");
         JsonObject device = new JsonArray(web.call(GET, "/api/devices", null, null).body()).getJsonObject(0);

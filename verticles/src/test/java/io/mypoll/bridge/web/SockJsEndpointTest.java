@@ -1,5 +1,6 @@
 package io.mypoll.bridge.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,9 +92,7 @@ class SockJsEndpointTest {
     @Test
     void aTriggerThroughTheBridgeMakesTheManualEvent(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
-        EventBusSocket socket = web.socket();
-        socket.register(Addresses.EVENTS);
-        Thread.sleep(100);
+        EventBusSocket socket = web.registered(Addresses.EVENTS);
         socket.request(Addresses.trigger("d"), new JsonObject().put("payload", "from the browser"), "r1");
         List<JsonObject> frames = socket.awaitEach(5_000, f -> "r1".equals(f.getString("address")),
                 EventBusSocket.event("manual"));
@@ -170,15 +172,17 @@ class SockJsEndpointTest {
     @Test
     void aClientThatStopsReadingHasItsEventsDroppedWhileAnotherGetsEverything(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
-        EventBusSocket slow = web.socket();
+        EventBusSocket slow = web.registered(Addresses.EVENTS);
         EventBusSocket fast = web.socket();
-        slow.register(Addresses.EVENTS);
         AtomicLong received = new AtomicLong();
         AtomicLong lastSeq = new AtomicLong();
         AtomicLong gaps = new AtomicLong();
+        CountDownLatch fastRegistered = new CountDownLatch(1);
         fast.ws.handler(data -> {
             JsonObject frame = data.toJsonObject();
-            if (Addresses.EVENTS.equals(frame.getString("address"))) {
+            if (Addresses.STATUS.equals(frame.getString("address"))) {
+                fastRegistered.countDown();
+            } else if (Addresses.EVENTS.equals(frame.getString("address"))) {
                 long seq = frame.getJsonObject("body").getLong("seq");
                 if (lastSeq.get() != 0 && seq != lastSeq.get() + 1) {
                     gaps.incrementAndGet();
@@ -188,19 +192,19 @@ class SockJsEndpointTest {
             }
         });
         fast.register(Addresses.EVENTS);
-        Thread.sleep(200);
+        fast.register(Addresses.STATUS);
+        // The bridge handles a socket's frames in order: a status frame shows the register was handled.
+        assertTrue(fastRegistered.await(5, TimeUnit.SECONDS), "no status frame on the reading socket");
         slow.ws.pause();
 
         long heapBefore = HeapUse.afterGc();
-        // 20,000 events/s for 8 s: far more than the stalled socket's TCP buffers hold.
+        // 160,000 events at 20,000/s: far more than the stalled socket's TCP buffers hold.
         web.device.setPeriodUs(50);
-        Thread.sleep(8_000);
+        await("160,000 events made").atMost(Duration.ofSeconds(60))
+                .until(() -> web.device.stats().generated(), n -> n >= 160_000);
         web.device.setPeriodUs(0);
         long total = web.device.stats().generated();
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (received.get() < total && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+        await("every event at the reading client").atMost(Duration.ofSeconds(20)).until(received::get, n -> n >= total);
         long heapAfter = HeapUse.afterGc();
         assertEquals(total, received.get(), "the reading client got every event");
         assertEquals(0, gaps.get(), "with no gap");
@@ -268,19 +272,28 @@ class SockJsEndpointTest {
     void twentySubscribersOfAFastDeviceCostBoundedMemoryAndTheirDropsAreCounted(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
         List<EventBusSocket> sockets = new java.util.ArrayList<>();
+        CountDownLatch registered = new CountDownLatch(20);
         for (int i = 0; i < 20; i++) {
             EventBusSocket socket = web.socket();
-            socket.ws.handler(data -> { });
+            AtomicBoolean first = new AtomicBoolean(true);
+            // The bridge handles a socket's frames in order: its first status frame shows the registers were handled.
+            socket.ws.handler(data -> {
+                if (first.getAndSet(false)) {
+                    registered.countDown();
+                }
+            });
             socket.register(Addresses.EVENTS);
+            socket.register(Addresses.STATUS);
             sockets.add(socket);
         }
-        Thread.sleep(300);
+        assertTrue(registered.await(10, TimeUnit.SECONDS), registered.getCount() + " sockets saw no frame");
         // Half of them stop reading, as paused or stuck browsers do.
         sockets.subList(0, 10).forEach(s -> s.ws.pause());
         long heapBefore = HeapUse.afterGc();
         web.device.setPeriodUs(500);
         long healthWorstMs = 0;
         for (int i = 0; i < 10; i++) {
+            // Pacing, not a wait for a condition: one /health sample a second while the device runs.
             Thread.sleep(1_000);
             long start = System.nanoTime();
             assertEquals(200, web.call(io.vertx.core.http.HttpMethod.GET, "/health", null, null).status());
@@ -300,7 +313,7 @@ class SockJsEndpointTest {
     @Test
     void aTriggerWithoutAReplyAddressIsRefusedAndNothingIsWritten(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
-        EventBusSocket socket = web.socket();
+        EventBusSocket socket = web.registered(Addresses.EVENTS);
         socket.send(new JsonObject().put("type", "publish").put("address", Addresses.trigger("d"))
                 .put("body", new JsonObject().put("payload", "fire")));
         socket.send(new JsonObject().put("type", "send").put("address", Addresses.trigger("d"))
@@ -310,8 +323,11 @@ class SockJsEndpointTest {
             assertEquals("a request to mypoll.trigger.d needs a reply address: send it with a reply handler",
                     error.getString("body"));
         }
-        Thread.sleep(200);
-        assertEquals(0, web.device.stats().generated());
+        // A trigger sent after them marks their end: had either been written, its event would come first.
+        socket.request(Addresses.trigger("d"), new JsonObject().put("payload", "marker"), "r1");
+        JsonObject first = socket.await(EventBusSocket.event("manual"), 5_000);
+        assertEquals("marker", first.getJsonObject("body").getString("payload"));
+        assertEquals(1, web.device.stats().generated());
     }
 
     @Test
