@@ -94,11 +94,16 @@ class DashboardBrowserTest {
         waitFor("the length message", () -> !browser.findElement(By.id("trigger-error")).getText().isEmpty());
         String message = browser.findElement(By.id("trigger-error")).getText();
         assertTrue(message.contains("45 bytes") && message.contains("40"), message);
-        Thread.sleep(300);
+        // A trigger sent after the refused one: once its event is shown, an event of the refused one
+        // would have come before it.
+        trigger("after the refused one");
+        waitFor("the later manual event", () -> rows("manual").stream()
+                .anyMatch(row -> row.payload().equals("after the refused one")));
         List<Row> manual = rows("manual");
-        assertEquals(1, manual.size(), "the over-long payload made no event: " + manual + "; published " + published);
-        assertEquals(1, published.size(), "one manual event was published: " + published);
+        assertEquals(2, manual.size(), "the over-long payload made no event: " + manual + "; published " + published);
+        assertEquals(2, published.size(), "two manual events were published: " + published);
         assertTrue(published.get(0).contains("\"payload\":\"hello from chromium\""), published.get(0));
+        assertTrue(published.get(1).contains("\"payload\":\"after the refused one\""), published.get(1));
 
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
@@ -126,6 +131,7 @@ class DashboardBrowserTest {
         // Events at 5 a second from the fixture's start; the page is opened 30 s later (150 events, well
         // within the table's 200 rows however long the browser took to start).
         browser.get("about:blank");
+        // Not a wait for a condition: the page must open on 30 s of past events, whatever they are.
         Thread.sleep(Math.max(0, 30_000 - (System.currentTimeMillis() - eventsFrom)));
         long before = web.generated(0);
         browser.get("http://127.0.0.1:" + web.http.port() + "/");
@@ -144,10 +150,8 @@ class DashboardBrowserTest {
         assertTrue(chartEvents >= before - 15, "the chart counts the past events: " + chartEvents + " of "
                 + before);
 
-        Thread.sleep(3_000);
+        waitFor("ten live events after the history", () -> shownSeqs().get(0) >= first.get(0) + 10);
         List<Long> later = shownSeqs();
-        assertTrue(later.get(0) >= first.get(0) + 10, "live events followed: " + later.get(0) + " after "
-                + first.get(0));
         assertEquals(1, later.get(later.size() - 1));
         assertNoneTwiceNoneMissing(later);
     }

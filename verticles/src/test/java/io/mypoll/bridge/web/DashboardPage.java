@@ -68,7 +68,7 @@ final class DashboardPage {
                                 + ".join('\\n')")
                         + "\nconsole: " + browser.manage().logs().get(LogType.BROWSER).getAll());
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // the poll interval of this wait, within its deadline
         }
     }
 

@@ -92,6 +92,7 @@ class DashboardScreenshotTest {
 
         browser = HeadlessChromium.start();
         browser.manage().window().setSize(new Dimension(1400, 1500));
+        // Not a wait for a condition: the picture shows this much history, whatever it holds.
         Thread.sleep(Math.max(0, HISTORY_MS - (System.currentTimeMillis() - started)));
         long madeBeforeOpen = pump.stats().generated() + sensor.stats().generated();
         browser.get("http://127.0.0.1:" + http.port() + "/");
