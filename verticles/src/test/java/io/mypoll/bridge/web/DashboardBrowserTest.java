@@ -186,14 +186,15 @@ class DashboardBrowserTest {
         Object result = browser.executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                 + "const eb = new EventBus('/eventbus', {transports: ['xhr-streaming', 'xhr-polling']});"
-                + "let reply = null;"
+                // The reply and the event come in either order: done when both have.
+                + "let reply = null, seen = false;"
+                + "const both = () => { if (reply && seen) done(eb.sockJSConn.transport + ' ' + JSON.stringify(reply)); };"
                 + "eb.onopen = () => {"
                 + "  eb.registerHandler('mypoll.events', (err, msg) => {"
-                + "    if (msg && msg.body.payload === 'via xhr' && reply)"
-                + "      done(eb.sockJSConn.transport + ' ' + JSON.stringify(reply));"
+                + "    if (msg && msg.body.payload === 'via xhr') { seen = true; both(); }"
                 + "  });"
                 + "  setTimeout(() => eb.send('mypoll.trigger.d', {payload: 'via xhr'}, {}, (err, r) => {"
-                + "    if (err) done('error ' + JSON.stringify(err)); else reply = r.body;"
+                + "    if (err) done('error ' + JSON.stringify(err)); else { reply = r.body; both(); }"
                 + "  }), 500);"
                 + "};"
                 + "setTimeout(() => done('timeout, transport ' + (eb.sockJSConn && eb.sockJSConn.transport)), 25000);");
