@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The runnable jar that users run holds the product and nothing that only measures or checks it. */
 class ProductJarTest {
     /** Built by the bridge module's package phase, which runs before this module's tests. */
-    private static final Path JAR = Path.of("..", "bridge", "target", "mypoll-bridge.jar");
+    private static final Path JAR = Path.of("..", "verticles", "target", "mypoll-bridge.jar");
     private static List<String> entries;
 
     @BeforeAll
