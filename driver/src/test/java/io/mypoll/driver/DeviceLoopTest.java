@@ -157,7 +157,7 @@ class DeviceLoopTest {
         try (EmulatedDevice device = new EmulatedDevice("s", 0, 1024)) {
             DeviceLoop loop = start(mode, recorder);
             loop.add(device).join();
-            await("the loop asleep in epoll_wait").atMost(Duration.ofSeconds(5)).until(() -> sleeping(loop.tid()));
+            await("the loop asleep in epoll_wait").atMost(Duration.ofSeconds(20)).until(() -> sleeping(loop.tid()));
             // The loop waits with no timeout, so a close that did not wake it would never return;
             // the bound is only long enough for a loaded machine to schedule the thread.
             assertTimeoutPreemptively(Duration.ofSeconds(5), loop::close, "close did not wake the loop");

@@ -40,7 +40,7 @@ public final class OpenFds {
 
     /**
      * The fds open now that were not open at {@code before}, and still open
-     * after up to 2 s. Other threads of the JVM open and close files of their
+     * after up to 10 s. Other threads of the JVM open and close files of their
      * own meanwhile (the JVM reads its cgroup limits, for one), and may close
      * fds, so only new fds that stay open count as leaks; the wait ends as soon
      * as none is left.
@@ -48,7 +48,7 @@ public final class OpenFds {
     public static Set<String> openedSince(Map<String, String> before) {
         Set<String> leaked = newSince(before);
         try {
-            await().pollInSameThread().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            await().pollInSameThread().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 leaked.retainAll(newSince(before));
                 return leaked.isEmpty();
             });

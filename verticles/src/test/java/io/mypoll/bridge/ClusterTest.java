@@ -335,7 +335,7 @@ class ClusterTest {
         assertEquals("dev1", dev1.getString("id"), last.encode());
         assertEquals("node stopped", dev1.getString("closedReason"), last.encode());
         // The list is a copy refreshed every second.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             JsonObject listed = device("dev1");
             assertNull(listed, () -> "dev1 still listed after the stop: " + listed);
         });

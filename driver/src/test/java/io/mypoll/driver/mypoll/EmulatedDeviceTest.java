@@ -147,7 +147,7 @@ class EmulatedDeviceTest {
         try (EmulatedDevice device = new EmulatedDevice("z", 100, 1 << 16)) {
             for (int i = 0; i < 20; i++) {
                 long ticked = device.stats().generated();
-                await("the timer ticks").atMost(Duration.ofSeconds(5)).until(() -> device.stats().generated() > ticked);
+                await("the timer ticks").atMost(Duration.ofSeconds(20)).until(() -> device.stats().generated() > ticked);
                 device.setPeriodUs(0);
                 long generated = device.stats().generated();
                 // An absence window, not a wait: a timer left running at 100 µs would tick about 50 times in it.

@@ -110,7 +110,7 @@ class DeviceVerticleTest {
     void aClosedDeviceAnswers503(Vertx vertx) throws Exception {
         DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
         bridge.devices.get(0).hangUp();
-        ReplyException e = await("a 503 for the closed device").atMost(Duration.ofSeconds(5))
+        ReplyException e = await("a 503 for the closed device").atMost(Duration.ofSeconds(20))
                 .until(() -> bridge.failure(Addresses.trigger("d"), new JsonObject().put("payload", "x")),
                         failure -> failure.failureCode() == 503);
         assertEquals("device d is closed: end of file", e.getMessage());
@@ -270,16 +270,16 @@ class DeviceVerticleTest {
         new DeviceFixture(vertx).device("warm", 0).start("sigio");
         java.util.Set<String> before = fds();
         DeviceFixture bridge = new DeviceFixture(vertx).device("d", 0).start("sigio");
-        await("a status of the serving verticle").atMost(Duration.ofSeconds(5)).until(() -> bridge.statuses.stream()
+        await("a status of the serving verticle").atMost(Duration.ofSeconds(20)).until(() -> bridge.statuses.stream()
                 .anyMatch(s -> s.getJsonArray("devices").stream().anyMatch(d -> "d".equals(((JsonObject) d).getString("id")))));
         // The loop waits with no timeout, so a stop that did not wake it would never end;
         // the bound is only long enough for a loaded machine to run the undeploy.
         vertx.undeploy(bridge.deployment).await(5, TimeUnit.SECONDS);
-        // A leak stays open: an fd counts when it is new and stays open, looked at for up to 2 s.
+        // A leak stays open: an fd counts when it is new and stays open, looked at for up to 10 s.
         java.util.Set<String> after = fds();
         after.removeAll(before);
         try {
-            await().pollInSameThread().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            await().pollInSameThread().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 after.retainAll(fds());
                 return after.isEmpty();
             });

@@ -34,7 +34,7 @@ class HistoryTest {
     /** A burst of n events, all handled by the device verticle (the history's lastSeq says so). */
     private static void burst(WebFixture web, int n) throws Exception {
         web.device.burst(n);
-        await("the burst in the history's lastSeq").atMost(Duration.ofSeconds(5)).until(() -> web.call(GET,
+        await("the burst in the history's lastSeq").atMost(Duration.ofSeconds(20)).until(() -> web.call(GET,
                 "/api/devices/d/events?since=" + (n - 1), null, null).json().getLong("lastSeq"),
                 lastSeq -> lastSeq >= n);
     }
@@ -62,7 +62,7 @@ class HistoryTest {
         WebFixture web = new WebFixture(vertx, false, 0);
         burst(web, 30);
         // The rate shows whole seconds only: the burst's appears once its second is over.
-        JsonObject rate = await("the burst's second in the rate").atMost(Duration.ofSeconds(5))
+        JsonObject rate = await("the burst's second in the rate").atMost(Duration.ofSeconds(20))
                 .until(() -> web.call(GET, "/api/devices/d/events", null, null).json().getJsonObject("rate"),
                         r -> r.getJsonArray("counts").stream().mapToLong(c -> ((Number) c).longValue()).sum() >= 30);
         long last = rate.getLong("from") + rate.getJsonArray("counts").size() - 1;

@@ -149,7 +149,7 @@ class MetricsTest {
         assertEquals(1 << 16, metrics.value("mypoll_driver_capacity", DEVICE));
 
         web.device.hangUp();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(0,
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(0,
                 scrape(web).value("mypoll_device_open", DEVICE), "the device is shown closed"));
     }
 

@@ -140,7 +140,7 @@ class RestApiTest {
         assertEquals(200, ok.status());
         assertEquals("ok", ok.json().getString("status"));
         web.device.hangUp();
-        Response down = await("/health unavailable").atMost(Duration.ofSeconds(5))
+        Response down = await("/health unavailable").atMost(Duration.ofSeconds(20))
                 .until(() -> web.call(GET, "/health", null, null), r -> r.status() == 503);
         assertEquals("device d is closed", down.json().getString("reason"));
     }
@@ -149,7 +149,7 @@ class RestApiTest {
     void anUnhealthyHealthNamesTheClosedDevicesButNotWhy(Vertx vertx) throws Exception {
         WebFixture web = new WebFixture(vertx, false, 0);
         web.device.hangUp();
-        Response down = await("/health unavailable").atMost(Duration.ofSeconds(5))
+        Response down = await("/health unavailable").atMost(Duration.ofSeconds(20))
                 .until(() -> web.call(GET, "/health", null, null), r -> r.status() == 503);
         assertEquals(new JsonObject().put("status", "unavailable").put("reason", "device d is closed")
                 .put("notOpen", new JsonObject().put("d", "closed")), down.json(), "only ids and states");
