@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmarks the bridge beside the C reference measured in the same run, and
 # prints tables:
 #   - local: the emulated device in both notify modes, consumer in the same JVM;

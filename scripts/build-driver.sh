@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the mypoll kernel module with W=1 and fails on any warning.
 #
 #   scripts/build-driver.sh [KDIR] [--chroot DIR] [--out OUTDIR]

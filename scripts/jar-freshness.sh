@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Whether the jars that `mvn package` builds at the repository root are
 # older than their sources; sourced by scripts/run.sh and

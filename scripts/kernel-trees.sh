@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Prepares the four kernels the mypoll module is built and tested against,
 # installing whatever is missing, and prints one line per kernel:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Loads the mypoll module and gives its device nodes to a group.
 #
 #   scripts/load-driver.sh [--ko FILE] [--group G] [param=value ...]

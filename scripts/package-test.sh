@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages in a Debian 13 (trixie) chroot and checks them:
 #
 #   scripts/package-test.sh [DEB...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the project's two Debian packages with dpkg-deb:
 #
 #   scripts/package.sh [--out DIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what building and testing the project needs, from Debian's packages,
 # when it is missing: a JDK 17 or newer, Maven, a C compiler, make, Node.js
 # and npm (to fetch the dashboard's libraries), OpenSSL (the tests make TLS

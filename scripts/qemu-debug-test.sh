@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Test the mypoll kernel module in a debug kernel under QEMU.
 #
 # Builds a small x86_64 guest kernel from Debian 12's kernel source package

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end test: the bridge against the real mypoll module in a Debian 6.1
 # kernel booted under QEMU (TCG), seen from the host.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Test the mypoll kernel module in real Linux kernels booted under QEMU.
 #
 # For each kernel that scripts/kernel-trees.sh provides (6.1, 6.1-rt, 6.12 and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Starts the bridge with conf/config.json and the JVM options of
 # conf/jvm.options and then JAVA_OPTS, building it first when a source
 # changed. Arguments are passed on: scripts/run.sh -conf my.json

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The bridge under steady load for MINUTES (default 30): a device node with an
 # emulator at 1,000 events/s, 10 reading SockJS clients, a paused client and
 # a trigger every 10 ms, and a second cluster node relaying the events to a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Unloads the mypoll module. Fails with a clear message while a device is
 # open (the module is in use), naming the processes that hold it open.
 set -euo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dashboard for mypoll-bridge: live device events from the Vert.x event bus
 // (SockJS bridge at /eventbus), per-node status, a trigger form and the
 // timer period control. This module connects the parts in js/: it loads the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Copies the browser builds of the npm dependencies into lib/, which the
 // server serves at /lib/. Run by `npm run build` after `npm ci`; it uses only
 // Node's standard library so the build needs no further packages.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * abi_dump - print the mypoll ABI as seen by the C compiler, one key=value
  * per line, for checking other language bindings against the header.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * freeze_thread: stops one thread of a running process, and only that one,
  * for a while: how a test wedges a service's worker thread (the bridge's

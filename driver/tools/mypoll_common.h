@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers shared by the mypoll user-space tools: clock, record printing,
  * the check that a file descriptor really is a mypoll device, and the

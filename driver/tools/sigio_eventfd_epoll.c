@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * sigio_eventfd_epoll - read a mypoll device driven by SIGIO.
  *

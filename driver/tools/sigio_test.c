@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * sigio_test - wait for one SIGIO from a mypoll device, then print what is
  * queued.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * socketpair_producer - an emulated mypoll device, see socketpair_producer.h.
  */

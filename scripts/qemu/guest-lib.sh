@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=sh
 # Helpers of the QEMU guests' /init scripts (scripts/qemu/init and
 # scripts/qemu/e2e-init), busybox sh. Packed into each initramfs as

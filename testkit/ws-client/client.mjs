@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The WebSocket client of scripts/bench.sh --web (io.mypoll.testkit.bench.WebBenchmark runs it).
 //
 // A separate process from every server it measures: it opens N sockets to one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The events/s chart: the total and one line per device@node over the last
 // five minutes, one point a second, the past from the devices' history. uPlot is the global of
 // lib/uPlot.iife.min.js, loaded before the modules.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The server: the event bus through the SockJS bridge at /eventbus, with its
 // own reconnection, requests over the bus, and the REST API under /api.
 // EventBus is the global of lib/vertx-eventbus.js, loaded before the modules.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The devices of every node, from GET /api/devices, GET /api/status and the
 // mypoll.status messages, shown in the devices table. Their worst latency
 // and lost total go to the totals row.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The live events table: the newest events, newest first, in a fixed set of
 // rows built once; a ring buffer holds the events between draws.
 

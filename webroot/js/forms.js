@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The trigger form and the timer period form, and the device lists they
 // pick from.
 

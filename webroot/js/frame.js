@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Drawing at most once per animation frame. Events can arrive at tens of
 // thousands per second, so message handlers only store what changed and ask
 // for a draw; each asked-for draw function runs once in the next frame.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The totals row: counts of the events this page shows (the devices' history
 // loaded when it connected, then the live ones), the worst device read
 // latency and the losses from the status messages, and the bridge sockets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers the dashboard's parts share: element lookup, text writes, number
 // formats, and when a status message still counts as current.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Parses the Prometheus text format on stdin with the Prometheus project's own
 # Python client (Debian's python3-prometheus-client) and prints the metric
 # families as JSON; an invalid exposition ends it with an error.

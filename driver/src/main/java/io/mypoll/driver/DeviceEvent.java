@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.driver;
 
 /** What every device type's events share: their order, their time, and what was lost before them. */

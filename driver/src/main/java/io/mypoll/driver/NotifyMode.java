@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.driver;
 
 /** How the event loop learns that a device has records. */

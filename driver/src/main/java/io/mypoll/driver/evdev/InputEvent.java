@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.driver.evdev;
 
 /** One {@code struct input_event} of a frame: what changed ({@code EV_KEY}, {@code KEY_A}) and its value. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.driver.linux;
 
 /** An epoll instance whose events carry the fd they are for. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.driver.linux;
 
 /** The ioctl request numbers of asm-generic/ioctl.h: direction in bits 30-31, size 16-29, type 8-15, number 0-7. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.driver.mypoll;
 
 /** The {@code type} field of a record. */

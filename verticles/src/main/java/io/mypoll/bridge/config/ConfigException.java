@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.bridge.config;
 
 /** A configuration the bridge cannot start with; the message names the key. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.bridge.contract;
 
 /** A timer period in milliseconds, as configuration and control requests give it: 0 (off) to one hour. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.bridge.contract;
 
 /** Whether an event's {@code seq} follows the last one without a gap, as the contract defines it. */

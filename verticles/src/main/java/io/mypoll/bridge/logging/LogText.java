@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.bridge.logging;
 
 /** Text from outside (payloads, headers, frames) made fit for one log line or one error message. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.bridge.service;
 
 import io.mypoll.driver.linux.ErrnoException;

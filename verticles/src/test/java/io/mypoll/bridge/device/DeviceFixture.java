@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.mypoll.bridge.device;
 
 import io.mypoll.bridge.cluster.DirectoryVerticle;
