@@ -248,6 +248,10 @@ report_results() {
 	elif [ ! -f "$d/ready" ]; then
 		problems+=("$k: module or initramfs build failed")
 	fi
+	if [ "$fail" -gt 0 ] && [ "$ended" = 1 ]; then
+		echo "[$k] console tail:"
+		console_tail "$d/console.log" "[$k]   "
+	fi
 	[ "$load_err" = 0 ] || problems+=("$k: module load error")
 	if [ "$fail" -gt 0 ] && [ "$ended" = 1 ] && [ "$load_err" = 0 ]; then
 		problems+=("$k: $fail check(s) failed")
