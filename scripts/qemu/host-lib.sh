@@ -37,7 +37,7 @@ need_packages() {
 
 # make_work TEMPLATE: creates the work directory ($work) and removes it at
 # exit, after stopping the guests: the pids in $bg_pids, and those in any
-# $work/*/timeout.pid (timeout(1) passes the signal on to its qemu).
+# $work/*/qemu.pid (boot_guest's).
 make_work() {
 	work=$(mktemp -d "$1")
 	bg_pids=()
@@ -48,7 +48,7 @@ make_work() {
 cleanup() {
 	local p f
 
-	for f in "$work"/*/timeout.pid; do
+	for f in "$work"/*/qemu.pid; do
 		if [ -f "$f" ]; then
 			kill "$(cat "$f")" 2>/dev/null || true
 		fi
@@ -110,27 +110,86 @@ console_tail() {
 		tr -d '\r' | grep -v '^[[:space:]]*$' | tail -n 25 | sed "s/^/$2/"
 }
 
+# What a guest's kernel command line always has: sysrq for guest_dump, and
+# the hung-task detector's report after 30 s in D state (Debian's default is
+# 120 s, more than a guest is given), so that a hang explains itself in the
+# console.
+GUEST_APPEND="sysrq_always_enabled sysctl.kernel.hung_task_timeout_secs=30"
+
+# monitor SOCKET COMMAND...: sends HMP commands to a QEMU monitor, a second
+# apart (a sendkey must be released before the next). perl-base is
+# essential in Debian; bash has no Unix sockets.
+monitor() {
+	perl -MIO::Socket::UNIX -e '
+		my $s = IO::Socket::UNIX->new(Peer => shift) or die "$!\n";
+		for (@ARGV) { print $s "$_\n"; sleep 1 }' "$@"
+}
+
+# guest_dump DIR: a guest that runs out of time says what its tasks are
+# doing before it is stopped: through the monitor, sysrq 9 (every message to
+# the console, since "quiet" hides the dumps' KERN_INFO lines), w (blocked
+# tasks), l (a backtrace of every CPU) and t (every task), into
+# DIR/console.log; waits until the console has been quiet for 3 s (at most
+# 30 s). The console up to then stays in DIR/console-at-timeout.log, what
+# came after in DIR/hang.log.
+guest_dump() {
+	local d=$1 size=-1 quiet=0 i start
+
+	cp "$d/console.log" "$d/console-at-timeout.log"
+	start=$(($(wc -l <"$d/console.log") + 1))
+	if ! monitor "$d/monitor.sock" "sendkey alt-sysrq-9" \
+		"sendkey alt-sysrq-w" "sendkey alt-sysrq-l" \
+		"sendkey alt-sysrq-t" 2>"$d/monitor.err"; then
+		echo "(no task dump: monitor: $(cat "$d/monitor.err"))" >"$d/hang.log"
+		return
+	fi
+	for ((i = 0; i < 30 && quiet < 3; i++)); do
+		sleep 1
+		if [ "$(stat -c %s "$d/console.log")" = "$size" ]; then
+			quiet=$((quiet + 1))
+		else
+			quiet=0
+			size=$(stat -c %s "$d/console.log")
+		fi
+	done
+	tail -n +"$start" "$d/console.log" | tr -d '\r' >"$d/hang.log"
+}
+
 # boot_guest DIR KERNEL TIMEOUT MEMORY_MB APPEND: boots KERNEL with
 # DIR/initrd.gz (made by make_initramfs; nothing happens unless DIR/ready
 # exists) under TCG with two vCPUs on two host threads, so that the guest's
 # CPUs really run in parallel, for at most TIMEOUT seconds. The guest's
 # console goes to DIR/console.log, its second serial port (the results) to
-# DIR/results.log; "STATUS SECONDS" of timeout(1) go to DIR/boot. APPEND is
-# added to the kernel command line.
+# DIR/results.log; "STATUS SECONDS" go to DIR/boot, STATUS as timeout(1)
+# gives it (124: out of time). A guest out of time is dumped (guest_dump)
+# before it is stopped. APPEND is added to the kernel command line.
 boot_guest() {
-	local d=$1 rc=0 t0
+	local d=$1 rc=0 t0 pid
 
 	[ -f "$d/ready" ] || return 0
 	t0=$(date +%s)
-	timeout -k 5 "$3" qemu-system-x86_64 -accel tcg,thread=multi \
-		-m "$4" -smp 2 -nographic -no-reboot -monitor none \
+	qemu-system-x86_64 -accel tcg,thread=multi \
+		-m "$4" -smp 2 -nographic -no-reboot \
+		-monitor "unix:$d/monitor.sock,server=on,wait=off" \
 		-serial "file:$d/console.log" -serial "file:$d/results.log" \
 		-kernel "$2" -initrd "$d/initrd.gz" \
-		-append "console=ttyS0 panic=-1 quiet $5" \
+		-append "console=ttyS0 panic=-1 quiet $GUEST_APPEND $5" \
 		</dev/null >"$d/qemu.log" 2>&1 &
-	echo $! >"$d/timeout.pid"
-	wait $! || rc=$?
-	rm -f "$d/timeout.pid"
+	pid=$!
+	echo "$pid" >"$d/qemu.pid"
+	while kill -0 "$pid" 2>/dev/null &&
+	      [ $(($(date +%s) - t0)) -lt "$3" ]; do
+		sleep 1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		guest_dump "$d"
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		rc=124
+	else
+		wait "$pid" || rc=$?
+	fi
+	rm -f "$d/qemu.pid"
 	echo "$rc $(($(date +%s) - t0))" >"$d/boot"
 }
 
@@ -174,12 +233,24 @@ report_results() {
 	if [ -f "$d/ready" ] && [ "$ended" = 0 ]; then
 		read -r rc secs <"$d/boot" || { rc='?'; secs='?'; }
 		why=$(boot_why "$rc" "$secs")
-		echo "[$k] FAIL boot: no complete result from the guest ($why); console tail:"
-		console_tail "$d/console.log" "[$k]   "
+		if [ -f "$d/hang.log" ]; then
+			echo "[$k] FAIL boot: no complete result from the guest ($why); console tail at the timeout:"
+			console_tail "$d/console-at-timeout.log" "[$k]   "
+			echo "[$k] task dump (sysrq w, l, t) and the console after it:"
+			sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$d/hang.log" |
+				sed "s/^/[$k] dump: /"
+		else
+			echo "[$k] FAIL boot: no complete result from the guest ($why); console tail:"
+			console_tail "$d/console.log" "[$k]   "
+		fi
 		fail=$((fail + 1))
 		problems+=("$k: missing result ($why)")
 	elif [ ! -f "$d/ready" ]; then
 		problems+=("$k: module or initramfs build failed")
+	fi
+	if [ "$fail" -gt 0 ] && [ "$ended" = 1 ]; then
+		echo "[$k] console tail:"
+		console_tail "$d/console.log" "[$k]   "
 	fi
 	[ "$load_err" = 0 ] || problems+=("$k: module load error")
 	if [ "$fail" -gt 0 ] && [ "$ended" = 1 ] && [ "$load_err" = 0 ]; then
