@@ -13,8 +13,17 @@
 #   --web reads MYPOLL_BENCH_BATCH_ADDRESS (the bridge's address for batched
 #   events; default mypoll.events.batched, empty leaves the batched rows out)
 #   and BRIDGE_JAVA_OPTS (the bridge JVM's options; default conf/jvm.options).
+#   scripts/bench.sh --guest
+#   the real module in a Debian 6.1 guest under QEMU: the C reader beside the
+#   bridge's loop and consumer, in both notify modes, and an input device's
+#   frames (scripts/qemu-e2e.sh --bench-only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = --guest ]; then
+	[ $# = 1 ] || { echo "bench.sh: --guest takes no arguments" >&2; exit 2; }
+	exec scripts/qemu-e2e.sh --bench-only
+fi
 
 parts=(local cluster)
 case "${1:-}" in
@@ -22,11 +31,11 @@ case "${1:-}" in
 --cluster) parts=(cluster); shift ;;
 --web) parts=(web); shift ;;
 -h | --help)
-	sed -n '2,15s/^# \{0,1\}//p' "$0"
+	sed -n '3,19s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
 -*)
-	echo "bench.sh: unknown option $1 (expected --local, --cluster or --web)" >&2
+	echo "bench.sh: unknown option $1 (expected --local, --cluster, --web or --guest)" >&2
 	exit 2
 	;;
 esac

@@ -63,7 +63,7 @@ DEBUG_OBJECTS_TIMERS DEBUG_OBJECTS_FREE DEBUG_OBJECTS_WORK DEBUG_KMEMLEAK"
 )
 
 usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+	sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
 	cat <<EOF
 Options:
   --build NAME   this build (repeatable; one of: $ALL_BUILDS; default:

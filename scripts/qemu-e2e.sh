@@ -46,7 +46,7 @@ KBD_TEXT=hello-from.the,guest-0123456789
 GUEST_MODULES="virtio_pci 9pnet_virtio 9p virtio_net evdev uinput"
 
 usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+	sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
 	cat <<EOF
 Options:
   --timeout S   seconds the guest may run (default 900)

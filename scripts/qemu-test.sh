@@ -29,7 +29,7 @@ BENCH_KERNEL=6.1
 LOAD_PERIOD_US=100000
 
 usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+	sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
 	cat <<EOF
 Options:
   --kernel NAME  test only this kernel (repeatable; one of: $ALL_KERNELS)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs a command N times in a row, to show that a test passes every time and
 # how long it takes: its output as it comes, then after each run
 # "repeat: run I/N: exit S, T s", and at the end
@@ -10,7 +11,7 @@
 set -uo pipefail
 
 if [ $# -lt 2 ] || [[ ! $1 =~ ^[1-9][0-9]*$ ]]; then
-	sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0" >&2
+	sed -n '3,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0" >&2
 	exit 2
 fi
 n=$1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * mypoll_check - conformance checker for the mypoll device.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Host-side helpers of scripts/qemu-test.sh, scripts/qemu-debug-test.sh and
 # scripts/qemu-e2e.sh, sourced by them after they set TOOL (the prefix of
