@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.bridge.web.HeadlessChromium;
+import io.mypoll.bridge.web.WebFixture;
 import io.mypoll.bridge.web.WebFixture.EventBusSocket;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -45,6 +47,8 @@ final class GuestFixture implements AutoCloseable {
     private final Path work;
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient client = vertx.createHttpClient();
+    /** Where the exchanges start: see {@link WebFixture#startedOn}. */
+    private final Context clientContext = vertx.getOrCreateContext();
     private int requests;
 
     private GuestFixture(int port, String mode, Path work) {
@@ -101,10 +105,10 @@ final class GuestFixture implements AutoCloseable {
     }
 
     JsonObject get(String path) {
-        return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-                        .setURI(path))
+        return WebFixture.startedOn(clientContext, () -> client.request(new RequestOptions()
+                        .setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(path))
                 .compose(req -> req.send())
-                .compose(resp -> resp.body().map(Buffer::toJsonObject))
+                .compose(resp -> resp.body().map(Buffer::toJsonObject)))
                 .await();
     }
 

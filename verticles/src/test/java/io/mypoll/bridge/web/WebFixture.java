@@ -9,12 +9,15 @@ import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.bridge.device.DeviceVerticle;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.mypoll.EmulatedDevice;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -29,6 +32,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** A device verticle over one emulated device "d", and the HTTP verticle on a free loopback port. */
 public final class WebFixture {
@@ -37,6 +41,8 @@ public final class WebFixture {
     final HttpVerticle http;
     final HttpClient client;
     final BridgeConfig config;
+    /** Where every HTTP exchange of the test starts: see {@link #startedOn}. */
+    private final Context clientContext;
 
     WebFixture(Vertx vertx, boolean allowControl, int periodUs) throws Exception {
         this(vertx, new JsonObject().put("bridge", new JsonObject().put("allowControl", allowControl)), periodUs);
@@ -57,7 +63,22 @@ public final class WebFixture {
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
         http = new HttpVerticle(config);
         vertx.deployVerticle(http).await();
-        client = vertx.createHttpClient();
+        // The health listener closes a connection idle for 2 s: a client that keeps one longer may send its next
+        // request on a connection the server is closing at that moment.
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAliveTimeout(1));
+        clientContext = vertx.getOrCreateContext();
+    }
+
+    /**
+     * Starts an exchange on {@code context}. A test thread has no context, and Vert.x gives each call from it
+     * a new one, whose callbacks then run as later tasks, on another event loop than a pooled connection's:
+     * a short response can be over before the callback asks for its body, which then never comes. Started on
+     * one context, the callbacks run on the connection's event loop as the response arrives.
+     */
+    public static <T> Future<T> startedOn(Context context, Supplier<Future<T>> exchange) {
+        Promise<T> done = Promise.promise();
+        context.runOnContext(v -> exchange.get().onComplete(done));
+        return done.future();
     }
 
     /** The device's count of events made, once it reaches {@code expected}; fails if it does not within 5 s. */
@@ -86,9 +107,9 @@ public final class WebFixture {
     Response call(RequestOptions options, Buffer body) {
         String what = options.getMethod() + " " + options.getURI();
         try {
-            return client.request(options.setTimeout(10_000))
+            return startedOn(clientContext, () -> client.request(options.setTimeout(10_000))
                     .compose(req -> body == null ? req.send() : req.send(body))
-                    .compose(resp -> resp.body().map(b -> response(resp, b)))
+                    .compose(resp -> resp.body().map(b -> response(resp, b))))
                     .await(15, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError(what + ": no response within 15 s", e);
