@@ -172,7 +172,10 @@ class SockJsEndpointTest {
 
     @Test
     void aClientThatStopsReadingHasItsEventsDroppedWhileAnotherGetsEverything(Vertx vertx) throws Exception {
-        WebFixture web = new WebFixture(vertx, false, 0);
+        // 8 MB per socket: the reading client may fall 1.6 s behind (a loaded machine, a collection) and still
+        // lose nothing, while the stalled one, sent 40 MB, must drop most of it.
+        WebFixture web = new WebFixture(vertx, new JsonObject()
+                .put("bridge", new JsonObject().put("allowControl", false).put("socketBufferBytes", 8 << 20)), 0);
         EventBusSocket slow = web.registered(Addresses.EVENTS);
         EventBusSocket fast = web.socket();
         AtomicLong received = new AtomicLong();
