@@ -248,10 +248,14 @@ final class GuestFixture implements AutoCloseable {
         return HeadlessChromium.start();
     }
 
-    /** Waits 30 s for the page to get there; a screenshot named after {@code shot} when it does not. */
+    /**
+     * Waits 90 s for the page to get there; a screenshot named after {@code shot} when it does not. The guest
+     * runs under TCG: on a loaded host its bridge took 81 s to start, and its first page, connected, showed no
+     * event for 30 s.
+     */
     static void waitFor(ChromeDriver browser, String what, String shot, Supplier<Boolean> condition)
             throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
+        long deadline = System.currentTimeMillis() + 90_000;
         while (!condition.get()) {
             if (System.currentTimeMillis() > deadline) {
                 screenshot(browser, "e2e-" + shot + "-failure.png");
