@@ -7,9 +7,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * At most {@code max} open connections, each of which must send a request's
@@ -129,6 +131,18 @@ final class ConnectionLimit implements Handler<HttpConnection> {
         if (slot != null) {
             cancelDeadline(slot);
         }
+    }
+
+    /** The open connection whose client is at that address; null when none. */
+    HttpConnection from(SocketAddress client) {
+        for (HttpConnection connection : slots.keySet()) {
+            SocketAddress remote = connection.remoteAddress();
+            if (remote != null && remote.port() == client.port()
+                    && Objects.equals(remote.hostAddress(), client.hostAddress())) {
+                return connection;
+            }
+        }
+        return null;
     }
 
     /** Connections open now. */

@@ -15,7 +15,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.mypoll.bridge.logging.LogText;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -78,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
         server = vertx.createHttpServer(options).connectionHandler(connection -> {
             limit.handle(connection);
             inflation.install(connection);
+            FlushConsolidation.install(connection);
         });
         String scheme = http.tls() == null ? "http" : "https";
         return server.requestHandler(router)
@@ -231,6 +235,23 @@ public final class HttpVerticle extends VerticleBase {
     /** Open connections of the HTTP server (not the health listener's). */
     int connections() {
         return limit.open();
+    }
+
+    /**
+     * The Netty pipeline of the open connection whose client is at that address, handed over on this
+     * verticle's event loop (where a handler added to it takes effect before the loop's next task); fails
+     * when there is none. For tests that watch what a connection writes.
+     */
+    Future<ChannelPipeline> pipelineOf(SocketAddress client) {
+        io.vertx.core.Promise<ChannelPipeline> pipeline = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            if (limit.from(client) instanceof ConnectionBase connection) {
+                pipeline.complete(connection.channel().pipeline());
+            } else {
+                pipeline.fail("no open connection from " + client);
+            }
+        });
+        return pipeline.future();
     }
 
     /** Messages dropped for slow SockJS sockets so far. */

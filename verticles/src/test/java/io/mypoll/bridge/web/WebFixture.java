@@ -141,19 +141,34 @@ public final class WebFixture {
         private final WebSocketClient client;
         public final WebSocket ws;
         public final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        /** The official client's interval, vertx-eventbus.js's default. */
+        private static final long PING_INTERVAL_MS = 5_000;
+        private static final String PING = new JsonObject().put("type", "ping").encode();
 
-        /** A socket of the bridge on {@code 127.0.0.1:port}; fails if the handshake takes over 10 s. */
+        /**
+         * A socket of the bridge on {@code 127.0.0.1:port}, pinging as the official client does; fails if the
+         * handshake takes over 10 s.
+         */
         public static Future<EventBusSocket> connect(Vertx vertx, int port) {
             WebSocketClient client = vertx.createWebSocketClient();
             return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                    .setURI("/eventbus/websocket").setTimeout(10_000)).map(ws -> new EventBusSocket(client, ws));
+                    .setURI("/eventbus/websocket").setTimeout(10_000)).map(ws -> new EventBusSocket(vertx, client, ws));
         }
 
-        private EventBusSocket(WebSocketClient client, WebSocket ws) {
+        private EventBusSocket(Vertx vertx, WebSocketClient client, WebSocket ws) {
             this.client = client;
             this.ws = ws;
             // The bridge sends its frames as binary WebSocket messages of JSON text.
             ws.handler(data -> frames.add(data.toJsonObject()));
+            // The bridge closes a socket that stays silent past its ping timeout (bridge.pingTimeoutMs, 10 s):
+            // a test that runs longer than that must not lose its socket on the way.
+            vertx.setPeriodic(PING_INTERVAL_MS, id -> {
+                if (ws.isClosed()) {
+                    vertx.cancelTimer(id);
+                } else {
+                    ws.writeTextMessage(PING);
+                }
+            });
         }
 
         public void send(JsonObject frame) {
