@@ -240,7 +240,10 @@ class DeviceLoopTest {
     @EnumSource(NotifyMode.class)
     void devicesOfTwoTypesShareOneLoop(NotifyMode mode) throws Exception {
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        DeviceListener byType = (device, batch) -> batch.forEach(e -> seen.add(device.id() + ":" + e.typeName()));
+        DeviceListener byType = (device, batch, handled) -> {
+            batch.forEach(e -> seen.add(device.id() + ":" + e.typeName()));
+            handled.run();
+        };
         try (TickDevice ticks = new TickDevice("t");
              EmulatedDevice mypoll = new EmulatedDevice("m", 0, 1024);
              DeviceLoop loop = new DeviceLoop("test-loop", mode, LibC.SIGIO, byType).start()) {
@@ -280,7 +283,8 @@ class DeviceLoopTest {
         }
 
         @Override
-        public void onEvents(Device device, List<DeviceEvent> batch) {
+        public void onEvents(Device device, List<DeviceEvent> batch, Runnable handled) {
+            handled.run();
             if (wedged) {
                 stuck.countDown();
                 try {
@@ -319,7 +323,7 @@ class DeviceLoopTest {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> died.complete(thread.getName() + ": " + e));
         DeviceListener failing = new DeviceListener() {
             @Override
-            public void onEvents(Device device, List<DeviceEvent> batch) {
+            public void onEvents(Device device, List<DeviceEvent> batch, Runnable handled) {
                 throw new StackOverflowError("deep");
             }
 

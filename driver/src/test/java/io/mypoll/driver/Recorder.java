@@ -21,7 +21,8 @@ public final class Recorder<E extends DeviceEvent> implements DeviceListener {
     }
 
     @Override
-    public synchronized void onEvents(Device device, List<DeviceEvent> batch) {
+    public synchronized void onEvents(Device device, List<DeviceEvent> batch, Runnable handled) {
+        handled.run();
         List<E> kept = events.computeIfAbsent(device.id(), k -> new ArrayList<>());
         batch.forEach(e -> kept.add(type.cast(e)));
         batches++;

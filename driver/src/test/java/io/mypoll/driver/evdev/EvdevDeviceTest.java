@@ -131,7 +131,10 @@ class EvdevDeviceTest {
     @EnumSource(NotifyMode.class)
     void framesReachTheLoopsListenerInBothNotifyModes(NotifyMode mode) throws Exception {
         List<DeviceEvent> seen = Collections.synchronizedList(new ArrayList<>());
-        DeviceListener listener = (device, batch) -> seen.addAll(batch);
+        DeviceListener listener = (device, batch, handled) -> {
+            seen.addAll(batch);
+            handled.run();
+        };
         try (Recording r = new Recording();
              DeviceLoop loop = new DeviceLoop("evdev-test", mode, LibC.SIGIO, listener).start()) {
             loop.add(r.device).join();

@@ -109,8 +109,9 @@ public final class DeviceCheck {
         }
 
         @Override
-        public void onEvents(Device device, List<DeviceEvent> batch) {
+        public void onEvents(Device device, List<DeviceEvent> batch, Runnable handled) {
             batch.forEach(e -> of(device).add((MypollEvent) e));
+            handled.run();
         }
 
         @Override

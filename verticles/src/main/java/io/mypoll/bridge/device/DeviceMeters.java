@@ -62,6 +62,9 @@ final class DeviceMeters {
                 .tags(tags).register(registry));
         add(FunctionCounter.builder("mypoll.device.reopens", device, d -> d.reopens)
                 .description("Times the device came back and was opened again").tags(tags).register(registry));
+        add(FunctionCounter.builder("mypoll.device.pauses", device, ServedDevice::pauses)
+                .description("Times the bridge stopped reading the device, its batches not yet handled, since it"
+                        + " was last opened").tags(tags).register(registry));
     }
 
     /** The driver's own counters, as last read by the status publisher. */

@@ -101,12 +101,17 @@ public final class DeviceVerticle extends VerticleBase {
         events = new EventPublisher(context, config.node(), directory.clustered() ? directory.selfId() : null,
                 served, this::onClosed);
         return claims.claimAll().compose(v -> {
+            Future<Void> reading;
             try {
-                openAndRun();
+                reading = openAndRun();
             } catch (RuntimeException e) {
+                reading = Future.failedFuture(e);
+            }
+            return reading.recover(e -> {
                 closeAll();
                 return claims.releaseAll().transform(ignored -> Future.failedFuture(e));
-            }
+            });
+        }).compose(v -> {
             EventBus bus = vertx.eventBus();
             for (ServedDevice d : served.values()) {
                 consumers.add(bus.consumer(Addresses.trigger(d.id()), new TriggerHandler(d)));
@@ -120,7 +125,8 @@ public final class DeviceVerticle extends VerticleBase {
         });
     }
 
-    private void openAndRun() {
+    /** Opens the devices and starts the loop; succeeds on the context when the loop reads every open one. */
+    private Future<Void> openAndRun() {
         for (DeviceSettings dc : config.devices()) {
             try {
                 served.put(dc.id(), new ServedDevice(dc, opener.apply(dc), registry, config.historyEvents()));
@@ -140,18 +146,26 @@ public final class DeviceVerticle extends VerticleBase {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot start the device loop: " + e.getMessage(), e);
         }
+        served.values().forEach(d -> d.readBy(loop));
+        List<Future<Void>> added = new ArrayList<>();
         for (ServedDevice d : served.values()) {
             if (d.device == null) {
                 watchFor(d);
                 continue;
             }
-            loop.add(d.device).join();
-            LOG.log(System.Logger.Level.INFO, "device {0}: {1}, notify {2}{3}", d.id(),
-                    d.device.kind().equals(d.device.path()) ? d.device.kind()
-                            : d.device.kind() + " " + d.device.path(),
+            Device device = d.device;
+            added.add(read(device).onSuccess(ok -> LOG.log(System.Logger.Level.INFO,
+                    "device {0}: {1}, notify {2}{3}", d.id(),
+                    device.kind().equals(device.path()) ? device.kind() : device.kind() + " " + device.path(),
                     config.notifyMode().label(),
-                    config.notifyMode() == NotifyMode.SIGIO ? " (" + config.signalName() + ")" : "");
+                    config.notifyMode() == NotifyMode.SIGIO ? " (" + config.signalName() + ")" : "")));
         }
+        return Future.all(added).mapEmpty();
+    }
+
+    /** The loop's add of the device, completed on this verticle's context: never waited for. */
+    private Future<Void> read(Device device) {
+        return Future.fromCompletionStage(loop.add(device), context);
     }
 
     /** On the context: the loop reported the device gone; a real device is waited for. */
@@ -211,10 +225,22 @@ public final class DeviceVerticle extends VerticleBase {
             watch.cancel();
         }
         target.reopened(reader);
-        loop.add(reader).join();
-        LOG.log(System.Logger.Level.INFO, "device {0} is back: {1} opened again ({2,number,#} times so far)",
-                target.id(), reader.path(), target.reopens);
-        claims.update(status.describe(target));
+        read(reader).onComplete(added -> {
+            if (stopping) {
+                return;
+            }
+            if (added.succeeded()) {
+                LOG.log(System.Logger.Level.INFO, "device {0} is back: {1} opened again ({2,number,#} times so far)",
+                        target.id(), reader.path(), target.reopens);
+            } else {
+                // The loop refused it (its fd, or the loop is gone): the reader is closed, not tried again.
+                LOG.log(System.Logger.Level.WARNING, "device {0} is back but cannot be read: {1}", target.id(),
+                        added.cause().getMessage());
+                target.closed("cannot be read: " + added.cause().getMessage());
+                reader.close();
+            }
+            claims.update(status.describe(target));
+        });
     }
 
     /**

@@ -13,8 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,13 +24,13 @@ import java.util.function.BiConsumer;
  * <p>The loop thread encodes and publishes the events itself, so an event
  * reaches a consumer's event loop with one thread hand-off. The batch then
  * goes to the device verticle's context, which counts it and relays it to
- * the other nodes. At most {@value #MAX_BATCHES_IN_FLIGHT} batches wait
- * there; beyond that the loop stops reading, so a bridge that cannot keep up
- * loses events at the device (counted, with OVERRUN records) rather than
- * filling the heap.
+ * the other nodes, and hands it back to the loop ({@code handled}). The loop
+ * reads a device only while few enough of its batches wait there, so a
+ * bridge that cannot keep up pauses that device, which loses events at the
+ * device (counted, with OVERRUN records) rather than filling the heap; the
+ * loop thread itself never waits.
  */
 final class EventPublisher implements DeviceListener {
-    static final int MAX_BATCHES_IN_FLIGHT = 64;
 
     private final Context context;
     private final EventBus bus;
@@ -40,7 +38,6 @@ final class EventPublisher implements DeviceListener {
     private final Map<String, ServedDevice> served;
     /** Called on the context when a device goes away. */
     private final BiConsumer<ServedDevice, String> onClosed;
-    private final Semaphore inFlight = new Semaphore(MAX_BATCHES_IN_FLIGHT);
     /** Loop thread only. */
     private final EventJson eventJson;
     /** {"node", "nodeId"} of this node's event batches; null when not clustered. */
@@ -58,29 +55,20 @@ final class EventPublisher implements DeviceListener {
                 : new JsonObject().put("node", node).put("nodeId", clusterNodeId);
     }
 
-    /** Nothing more is published; a loop thread waiting for room gives up. */
+    /** Nothing more is published or counted. */
     void stop() {
         stopped = true;
     }
 
     /**
-     * Runs on the loop thread: waits for room, publishes the batch to this
-     * node's consumers, then hands it to the context to be counted.
+     * Runs on the loop thread, without waiting: publishes the batch to this
+     * node's consumers, then hands it to the context to be counted, which
+     * hands it back to the loop.
      */
     @Override
-    public void onEvents(Device device, List<DeviceEvent> batch) {
-        try {
-            while (!inFlight.tryAcquire(20, TimeUnit.MILLISECONDS)) {
-                if (stopped) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
+    public void onEvents(Device device, List<DeviceEvent> batch, Runnable handled) {
         if (stopped) {
-            inFlight.release();
+            handled.run();
             return;
         }
         List<JsonObject> encoded = publishLocally(device.id(), batch);
@@ -91,7 +79,7 @@ final class EventPublisher implements DeviceListener {
                     account(target, batch, encoded);
                 }
             } finally {
-                inFlight.release();
+                handled.run();
             }
         });
     }

@@ -8,6 +8,7 @@ import io.mypoll.bridge.config.MypollSettings;
 import io.mypoll.bridge.contract.ReplyCodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.driver.Device;
+import io.mypoll.driver.DeviceLoop;
 import io.mypoll.driver.mypoll.DeviceStats;
 import io.mypoll.driver.mypoll.MypollControl;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +27,13 @@ final class ServedDevice {
     /** Null without metrics. */
     final DeviceMeters meters;
     final DeviceHistory history;
-    /** The open reader; the last one while closed, null while waited for at start. */
-    Device device;
+    /**
+     * The open reader; the last one while closed, null while waited for at
+     * start. Written on the context; volatile for the metrics' pause count.
+     */
+    volatile Device device;
+    /** The loop that reads it, set once at start; null before. Read by metrics. */
+    private volatile DeviceLoop loop;
     /** False once the device went away (or while it is waited for); closedReason says why. Read by metrics. */
     volatile boolean open;
     String closedReason;
@@ -81,6 +87,21 @@ final class ServedDevice {
 
     String id() {
         return config.id();
+    }
+
+    /** The loop that reads this device (and its later readers). */
+    void readBy(DeviceLoop loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Times the loop stopped reading the device since it was last opened,
+     * because its batches were still being handled here; 0 while it is closed.
+     */
+    long pauses() {
+        DeviceLoop reading = loop;
+        Device reader = device;
+        return reading == null || reader == null ? 0 : reading.pauses(reader);
     }
 
     /** The device is back with a new reader, whose seq starts again. */

@@ -63,7 +63,8 @@ final class StatusPublisher {
     private void publish() {
         JsonArray list = new JsonArray();
         for (ServedDevice d : devices) {
-            JsonObject entry = describe(d).put("online", true).mergeIn(d.counters.snapshot());
+            JsonObject entry = describe(d).put("online", true).mergeIn(d.counters.snapshot())
+                    .put("paused", d.pauses());
             if (d.open && d.device instanceof MypollControl control) {
                 entry.put("driver", driverCounters(d, control));
             }

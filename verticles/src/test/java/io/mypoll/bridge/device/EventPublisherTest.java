@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The hand-off from the loop thread to the device verticle's context, and its bound. */
+/** The hand-off from the loop thread to the device verticle's context, and its backpressure. */
 @ExtendWith(VertxExtension.class)
 class EventPublisherTest {
     /** A worker context the test can hold busy, as a slow bridge would be. */
@@ -44,7 +44,7 @@ class EventPublisherTest {
     }
 
     @Test
-    void aContextThatFallsBehindLosesEventsAtTheDeviceNotInTheHeap(Vertx vertx) throws Exception {
+    void aContextThatFallsBehindPausesTheDeviceWhichLosesEventsThereNotInTheHeap(Vertx vertx) throws Exception {
         Worker worker = new Worker();
         vertx.deployVerticle(worker, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
         EmulatedDevice device = new EmulatedDevice("d", 0, 1024);
@@ -79,7 +79,7 @@ class EventPublisherTest {
         try (DeviceLoop loop = new DeviceLoop("device-loop", NotifyMode.POLL, LibC.SIGIO, publisher).start()) {
             loop.add(device).join();
             // Bursts that each fit the device's queue, far apart for a loop that reads: only a
-            // loop that stops reading loses any. Until the device loses some, or 10 s.
+            // device the loop stops reading loses any. Until the device loses some, or 10 s.
             long until = System.currentTimeMillis() + 10_000;
             while (device.stats().lost() == 0 && System.currentTimeMillis() < until) {
                 device.burst(512);
@@ -89,7 +89,14 @@ class EventPublisherTest {
             }
             long heapWhileHeld = HeapUse.afterGc();
             long lostAtTheDevice = device.stats().lost();
-            release.countDown();
+            long pauses = loop.pauses(device);
+            try {
+                // The loop itself never waits for the context: it still takes commands.
+                loop.nextTurn().get(20, TimeUnit.SECONDS);
+            } finally {
+                // Before the loop's close, which waits for its thread.
+                release.countDown();
+            }
 
             // Every event made is either received or counted lost by an OVERRUN event.
             int made = total;
@@ -98,6 +105,7 @@ class EventPublisherTest {
             String detail = "made " + total + ", lost at the device " + lostAtTheDevice + ", received "
                     + received.get() + " (overruns saying " + lostByOverrun.get() + " lost), heap grew "
                     + ((heapWhileHeld - heapBefore) >> 20) + " MB";
+            assertTrue(pauses > 0, "the loop paused the device: " + detail);
             assertTrue(lostAtTheDevice > 0, "the loop stopped reading, and the device lost events: " + detail);
             assertTrue(heapWhileHeld - heapBefore < 32L << 20, detail);
             assertEquals(total, received.get() - overruns.get() + lostByOverrun.get(),

@@ -144,6 +144,7 @@ class MetricsTest {
         PrometheusText metrics = scrapeAfterBurst(web, 100, "mypoll_driver_delivered_total");
         assertEquals(1, metrics.value("mypoll_device_open", DEVICE));
         assertEquals(0, metrics.value("mypoll_device_reopens_total", DEVICE));
+        assertEquals(0, metrics.value("mypoll_device_pauses_total", DEVICE), "a bridge that keeps up never pauses");
         assertEquals(100, metrics.value("mypoll_driver_generated_total", DEVICE));
         assertEquals(100, metrics.value("mypoll_driver_delivered_total", DEVICE));
         assertEquals(0, metrics.value("mypoll_driver_lost_total", DEVICE));
