@@ -78,7 +78,9 @@ public final class BridgeBenchmark {
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "%-34s %12s%n", "lossless burst throughput", "events/s");
-        throughput.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-34s %12.0f%n", k, v));
+        double cRate = c.burstEventsPerS();
+        throughput.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-34s %12.0f %6.2fx of C%n", k, v, v / cRate));
+        System.out.println("  (goals: batched consumer >= 1.5M events/s and >= 0.25x of C; event-bus consumer >= 1M)");
         System.out.println();
         System.out.println("p50 ratios to the C reference (goals: loop read <= 1.2x, consumer <= 2x):");
         for (Row r : rows.subList(1, rows.size())) {
@@ -115,22 +117,25 @@ public final class BridgeBenchmark {
         try {
             BridgeConfig config = BridgeConfig.from(new JsonObject().put("notify", mode).put("node", "bench"));
             EmulatedDevice device = new EmulatedDevice("bench", 0, work.queueLen());
-            LatencyConsumer consumer = new LatencyConsumer();
-            vertx.deployVerticle(consumer).await();
+            LatencyConsumer perEvent = new LatencyConsumer(false);
+            LatencyConsumer batched = new LatencyConsumer(true);
+            String perEventId = vertx.deployVerticle(perEvent).await();
+            String batchedId = vertx.deployVerticle(batched).await();
             vertx.deployVerticle(DeviceVerticle.serving(config, List.of(device)),
                     new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
 
-            // (a) paced
+            // (a) paced, both consumers at once
             device.setPeriodUs(1_000_000 / work.rateHz());
             Thread.sleep(2_000);
-            consumer.record(true);
+            perEvent.record(true);
+            batched.record(true);
             Thread.sleep(work.seconds() * 1000L - 2_000);
-            consumer.record(false);
+            perEvent.record(false);
+            batched.record(false);
             device.setPeriodUs(0);
-            Histogram read = consumer.toRead();
-            Histogram toConsumer = consumer.toConsumer();
-            rows.add(row("java " + mode + ", loop read", read, consumer.gaps()));
-            rows.add(row("java " + mode + ", event-bus consumer", toConsumer, consumer.gaps()));
+            rows.add(row("java " + mode + ", loop read", perEvent.toRead(), perEvent.gaps()));
+            rows.add(row("java " + mode + ", event-bus consumer", perEvent.toConsumer(), perEvent.gaps()));
+            rows.add(row("java " + mode + ", batched consumer", batched.toConsumer(), batched.gaps()));
 
             // idle: no events, the loop thread must not wake up
             Thread.sleep(500);
@@ -140,22 +145,35 @@ public final class BridgeBenchmark {
             long after = ThreadCpu.of(Path.of("/proc/self/task", Integer.toString(tid))).voluntary();
             idle.put("java " + mode + " (5 s)", (after - before) + " (tid " + tid + ")");
 
-            // (b) bursts, each consumed before the next
-            // Warm-up bursts, not counted: the first mode measured would otherwise pay for compiling the
-            // burst path (the C2 compiler took as much CPU as the loop during sigio's bursts).
-            consumer.consumeBursts(device::burst, work.burst(), WARM_UP_BURSTS);
-            Map<String, ThreadCpu.Use> cpuBefore = ThreadCpu.byJob();
-            double secondsTaken = consumer.consumeBursts(device::burst, work.burst(), work.bursts());
-            burstCpu.put(mode, ThreadCpu.since(cpuBefore));
-            long total = (long) work.bursts() * work.burst();
-            String name = "java " + mode + ", event-bus consumer";
-            if (consumer.gaps() != 0 || consumer.lost() != 0) {
-                name += " (LOST " + consumer.lost() + ", gaps " + consumer.gaps() + ")";
-            }
-            throughput.put(name, total / secondsTaken);
+            // (b) bursts, each consumed before the next: into the per-event consumer alone, then the batched alone
+            vertx.undeploy(batchedId).await();
+            burstInto(perEvent, device, "java " + mode + ", event-bus consumer", throughput, burstCpu, mode);
+            vertx.undeploy(perEventId).await();
+            LatencyConsumer batchedAlone = new LatencyConsumer(true);
+            vertx.deployVerticle(batchedAlone).await();
+            burstInto(batchedAlone, device, "java " + mode + ", batched consumer", throughput, burstCpu,
+                    mode + " batched");
         } finally {
             vertx.close().await();
         }
+    }
+
+    private void burstInto(LatencyConsumer consumer, EmulatedDevice device, String name,
+                           Map<String, Double> throughput, Map<String, Map<String, ThreadCpu.Use>> burstCpu,
+                           String cpuColumn) throws Exception {
+        // Warm-up bursts, not counted: the first mode measured would otherwise pay for compiling the
+        // burst path (the C2 compiler took as much CPU as the loop during sigio's bursts).
+        consumer.consumeBursts(device::burst, work.burst(), WARM_UP_BURSTS);
+        long gapsBefore = consumer.gaps();
+        long lostBefore = consumer.lost();
+        Map<String, ThreadCpu.Use> cpuBefore = ThreadCpu.byJob();
+        double secondsTaken = consumer.consumeBursts(device::burst, work.burst(), work.bursts());
+        burstCpu.put(cpuColumn, ThreadCpu.since(cpuBefore));
+        long total = (long) work.bursts() * work.burst();
+        long gaps = consumer.gaps() - gapsBefore;
+        long lost = consumer.lost() - lostBefore;
+        throughput.put(gaps != 0 || lost != 0 ? name + " (LOST " + lost + ", gaps " + gaps + ")" : name,
+                total / secondsTaken);
     }
 
     private static Row row(String name, Histogram h, long gaps) {

@@ -79,7 +79,7 @@ public final class ClusterBenchmark {
     }
 
     private void measure(Vertx vertx, CReference.Result c) throws Exception {
-        LatencyConsumer consumer = new LatencyConsumer();
+        LatencyConsumer consumer = new LatencyConsumer(false);
         vertx.deployVerticle(consumer).await();
         LongAdder batches = new LongAdder();
         vertx.eventBus().consumer(Addresses.NODE_EVENT_BATCHES, m -> batches.increment()).completion().await();

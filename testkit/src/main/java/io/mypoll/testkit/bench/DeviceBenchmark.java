@@ -81,7 +81,7 @@ public final class DeviceBenchmark {
             if (burst > capacity) {
                 burst = capacity;
             }
-            LatencyConsumer consumer = new LatencyConsumer();
+            LatencyConsumer consumer = new LatencyConsumer(false);
             vertx.deployVerticle(consumer).await();
             vertx.deployVerticle(DeviceVerticle.serving(config, List.of(device)),
                     new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();

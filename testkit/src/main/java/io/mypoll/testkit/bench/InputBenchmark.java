@@ -88,7 +88,7 @@ public final class InputBenchmark {
             String created = line(out, "created", tool);
             String path = "/dev/input/" + created.substring(created.indexOf("event=") + "event=".length());
             BridgeConfig config = BridgeConfig.from(new JsonObject().put("notify", mode).put("node", "bench"));
-            LatencyConsumer consumer = new LatencyConsumer();
+            LatencyConsumer consumer = new LatencyConsumer(false);
             vertx.deployVerticle(consumer).await();
             vertx.deployVerticle(DeviceVerticle.serving(config, List.of(EvdevDevice.open("keyboard", path, true))),
                     new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();

@@ -2,6 +2,8 @@
 package io.mypoll.testkit.bench;
 
 import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.EventBatch;
+import io.mypoll.driver.DeviceEvent;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import io.vertx.core.Future;
@@ -12,9 +14,12 @@ import org.HdrHistogram.Histogram;
 /**
  * A consumer verticle that measures what a user's consumer would see: latency
  * from the device's tsNs to its handler, the loop's read latency carried in
- * the event, and gaps in seq.
+ * the event, and gaps in seq. It takes either address: one JSON event per
+ * message ({@code mypoll.events}) or one batch per read
+ * ({@code mypoll.events.local}).
  */
 final class LatencyConsumer extends VerticleBase {
+    private final boolean batched;
     /** Guarded by 'this': written on the consumer's event loop, read by the benchmark thread. */
     private final Histogram toConsumerNs = new Histogram(60_000_000_000L, 3);
     private final Histogram toReadNs = new Histogram(60_000_000_000L, 3);
@@ -26,30 +31,50 @@ final class LatencyConsumer extends VerticleBase {
     private long lastReceivedNs;
     private boolean recording;
 
+    /** @param batched whether to take {@code mypoll.events.local} rather than {@code mypoll.events} */
+    LatencyConsumer(boolean batched) {
+        this.batched = batched;
+    }
+
     @Override
     public Future<?> start() {
+        if (batched) {
+            return vertx.eventBus().<EventBatch>localConsumer(Addresses.LOCAL_EVENT_BATCHES, m -> onBatch(m.body()))
+                    .completion();
+        }
         return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> onEvent(m.body())).completion();
     }
 
     private synchronized void onEvent(JsonObject event) {
+        // An input device's overrun does not say how many it lost ("lost": null).
+        Long lostBefore = event.getLong("lost");
+        count(System.nanoTime(), event.getLong("seq"), "overrun".equals(event.getString("type")),
+                lostBefore == null ? 0 : lostBefore, event.getLong("tsNs"),
+                Math.round(event.getDouble("latencyUs") * 1000));
+    }
+
+    private synchronized void onBatch(EventBatch batch) {
         long now = System.nanoTime();
-        long seq = event.getLong("seq");
+        for (DeviceEvent event : batch.events()) {
+            count(now, event.seq(), "overrun".equals(event.typeName()), Math.max(0, event.lost()), event.tsNs(),
+                    event.readNs() - event.tsNs());
+        }
+    }
+
+    private void count(long now, long seq, boolean overrun, long lostBefore, long tsNs, long readLatencyNs) {
         if (lastSeq != 0 && seq != lastSeq + 1) {
             gaps++;
         }
         lastSeq = seq;
-        if ("overrun".equals(event.getString("type"))) {
+        if (overrun) {
             overruns++;
-            // An input device's overrun does not say how many it lost ("lost": null).
-            if (event.getLong("lost") != null) {
-                lost += event.getLong("lost");
-            }
+            lost += lostBefore;
         }
         received++;
         lastReceivedNs = now;
         if (recording) {
-            toConsumerNs.recordValue(Math.max(0, now - event.getLong("tsNs")));
-            toReadNs.recordValue(Math.max(0, Math.round(event.getDouble("latencyUs") * 1000)));
+            toConsumerNs.recordValue(Math.max(0, now - tsNs));
+            toReadNs.recordValue(Math.max(0, readLatencyNs));
         }
     }
 

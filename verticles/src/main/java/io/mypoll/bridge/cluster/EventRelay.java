@@ -4,6 +4,7 @@ package io.mypoll.bridge.cluster;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.SharedJsonCodec;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,7 @@ public final class EventRelay extends VerticleBase {
         // This node's own events are already on its mypoll.events.
         String selfId = new DeviceDirectory(vertx).selfId();
         EventBus bus = vertx.eventBus();
+        SharedJsonCodec.register(bus);
         return bus.<JsonObject>consumer(Addresses.NODE_EVENT_BATCHES, message -> {
             JsonObject batch = message.body();
             if (selfId.equals(batch.getString("nodeId"))) {
@@ -30,7 +32,7 @@ public final class EventRelay extends VerticleBase {
             }
             JsonArray events = batch.getJsonArray("events");
             for (int i = 0; i < events.size(); i++) {
-                bus.publish(Addresses.EVENTS, events.getJsonObject(i), Addresses.LOCAL_ONLY);
+                bus.publish(Addresses.EVENTS, events.getJsonObject(i), SharedJsonCodec.LOCAL_ONLY);
             }
         }).completion();
     }

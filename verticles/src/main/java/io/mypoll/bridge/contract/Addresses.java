@@ -11,6 +11,11 @@ public final class Addresses {
     /** Publish: one event per message ({@link EventJson}). */
     public static final String EVENTS = "mypoll.events";
     /**
+     * Publish, on this node only: an {@link EventBatch}, the events of one read of one of this node's devices,
+     * as Java objects, the same instance for every consumer: the fast path for consumers in the bridge's JVM.
+     */
+    public static final String LOCAL_EVENT_BATCHES = "mypoll.events.local";
+    /**
      * Publish, in a cluster: {"node", "nodeId", "device", "events": [event, ...]}, the events of one read of
      * one device, for the other nodes, which publish each event on {@link #EVENTS} for their consumers.
      */

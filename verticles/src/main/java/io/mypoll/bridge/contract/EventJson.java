@@ -26,6 +26,11 @@ public final class EventJson {
         this.node = node;
     }
 
+    /** The node's name that each event carries. */
+    public String node() {
+        return node;
+    }
+
     /** Takes the wall clock once per batch, so "time" follows clock adjustments. */
     public void startBatch() {
         Instant now = Instant.now();

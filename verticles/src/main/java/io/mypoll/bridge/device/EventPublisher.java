@@ -2,7 +2,10 @@
 package io.mypoll.bridge.device;
 
 import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.contract.EventBatch;
+import io.mypoll.bridge.contract.EventBatchCodec;
 import io.mypoll.bridge.contract.EventJson;
+import io.mypoll.bridge.contract.SharedJsonCodec;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.DeviceEvent;
 import io.mypoll.driver.DeviceListener;
@@ -16,13 +19,16 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Takes what the device loop reads and publishes it: each event on
+ * Takes what the device loop reads and publishes it: each read as one
+ * {@link EventBatch} on {@code mypoll.events.local} and each event as JSON on
  * {@code mypoll.events} for this node's consumers and, in a cluster, each
  * batch as one message on {@code mypoll.events.batch} for the other nodes
  * (see {@code EventRelay}).
  *
- * <p>The loop thread encodes and publishes the events itself, so an event
- * reaches a consumer's event loop with one thread hand-off. The batch then
+ * <p>The loop thread publishes the batch and the events itself, so an event
+ * reaches a consumer's event loop with one thread hand-off. Neither is
+ * copied per consumer: a batch is immutable, and an event's JSON goes to
+ * every local consumer as the same read-only object ({@link SharedJsonCodec}). The batch then
  * goes to the device verticle's context, which counts it and relays it to
  * the other nodes, and hands it back to the loop ({@code handled}). The loop
  * reads a device only while few enough of its batches wait there, so a
@@ -48,6 +54,8 @@ final class EventPublisher implements DeviceListener {
                    BiConsumer<ServedDevice, String> onClosed) {
         this.context = context;
         this.bus = context.owner().eventBus();
+        EventBatchCodec.register(bus);
+        SharedJsonCodec.register(bus);
         this.served = served;
         this.onClosed = onClosed;
         this.eventJson = new EventJson(node);
@@ -95,18 +103,16 @@ final class EventPublisher implements DeviceListener {
         });
     }
 
-    /** Loop thread: encodes each event once and publishes it to this node's consumers. */
+    /** Loop thread: publishes the batch, then encodes each event once and publishes it, to this node's consumers. */
     private List<JsonObject> publishLocally(String device, List<DeviceEvent> batch) {
+        bus.publish(Addresses.LOCAL_EVENT_BATCHES, new EventBatch(device, eventJson.node(), batch),
+                Addresses.LOCAL_ONLY);
         eventJson.startBatch();
         List<JsonObject> encoded = new ArrayList<>(batch.size());
         for (DeviceEvent event : batch) {
             JsonObject json = eventJson.encode(device, event);
             encoded.add(json);
-            if (batchHeader == null) {
-                bus.publish(Addresses.EVENTS, json);
-            } else {
-                bus.publish(Addresses.EVENTS, json, Addresses.LOCAL_ONLY);
-            }
+            bus.publish(Addresses.EVENTS, json, SharedJsonCodec.LOCAL_ONLY);
         }
         return encoded;
     }

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.mypoll.bridge.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's consumer example is the code of {@code examples/EventRate.java}, and that program works. */
+class ConsumerExampleTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path EXAMPLE = ROOT.resolve("examples/EventRate.java");
+    /** "emu: 1000 events, seq 1-1000, 0 gaps, 0 lost, worst 0.812 ms to this consumer" */
+    private static final Pattern LINE = Pattern.compile(
+            "^emu: (\\d+) events, seq (\\d+)-(\\d+), (\\d+) gaps, (\\d+) lost, worst [0-9.]+ ms to this consumer$");
+
+    @Test
+    void everyLineOfTheReadmesConsumerIsInTheExample() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        int section = readme.indexOf("## Writing a consumer");
+        assertTrue(section >= 0, "README.md has a section 'Writing a consumer'");
+        int start = readme.indexOf("```java", section);
+        int end = readme.indexOf("```", start + 7);
+        assertTrue(start > 0 && end > start, "the section shows Java code");
+        List<String> example = Files.readAllLines(EXAMPLE).stream().map(String::strip).toList();
+        List<String> shown = readme.substring(start + 7, end).lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.equals("...")).toList();
+        assertTrue(shown.size() >= 8, "the README shows the consumer, not a fragment: " + shown);
+        for (String line : shown) {
+            assertTrue(example.contains(line), "README line not in examples/EventRate.java: " + line);
+        }
+    }
+
+    @Test
+    void theExampleCountsEveryEventOfAnEmulatedDeviceInOrder(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("config.json");
+        Files.writeString(conf, """
+                {"logEvents": false, "http": {"port": 0},
+                 "devices": [{"id": "emu", "type": "emulator", "periodMs": 1}]}
+                """);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                EXAMPLE.toString(), "-conf", conf.toString(), "30")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        List<String> output = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // The process ended.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            long lastSeq = 0;
+            int seconds = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seconds < 3) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("no three lines of the example within 60 s; output:\n"
+                            + String.join("\n", output));
+                }
+                output.add(line);
+                Matcher m = LINE.matcher(line);
+                if (!m.matches()) {
+                    continue;
+                }
+                long events = Long.parseLong(m.group(1));
+                long first = Long.parseLong(m.group(2));
+                long last = Long.parseLong(m.group(3));
+                if (lastSeq != 0) {
+                    assertEquals(lastSeq + 1, first, "a line's first seq follows the last line's: " + line);
+                }
+                assertEquals(last - first + 1, events, "every event of the range was counted: " + line);
+                assertEquals("0", m.group(4), "no gap: " + line);
+                lastSeq = last;
+                seconds++;
+            }
+        } finally {
+            process.destroy();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+}
