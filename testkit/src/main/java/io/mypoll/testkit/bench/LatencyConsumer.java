@@ -20,6 +20,8 @@ import org.HdrHistogram.Histogram;
  */
 final class LatencyConsumer extends VerticleBase {
     private final boolean batched;
+    /** The one device whose events count; null for every device. */
+    private final String device;
     /** Guarded by 'this': written on the consumer's event loop, read by the benchmark thread. */
     private final Histogram toConsumerNs = new Histogram(60_000_000_000L, 3);
     private final Histogram toReadNs = new Histogram(60_000_000_000L, 3);
@@ -33,7 +35,13 @@ final class LatencyConsumer extends VerticleBase {
 
     /** @param batched whether to take {@code mypoll.events.local} rather than {@code mypoll.events} */
     LatencyConsumer(boolean batched) {
+        this(batched, null);
+    }
+
+    /** Counts the events of {@code device} only, and passes over the others. */
+    LatencyConsumer(boolean batched, String device) {
         this.batched = batched;
+        this.device = device;
     }
 
     @Override
@@ -46,6 +54,9 @@ final class LatencyConsumer extends VerticleBase {
     }
 
     private synchronized void onEvent(JsonObject event) {
+        if (device != null && !device.equals(event.getString("device"))) {
+            return;
+        }
         // An input device's overrun does not say how many it lost ("lost": null).
         Long lostBefore = event.getLong("lost");
         count(System.nanoTime(), event.getLong("seq"), "overrun".equals(event.getString("type")),
@@ -54,6 +65,9 @@ final class LatencyConsumer extends VerticleBase {
     }
 
     private synchronized void onBatch(EventBatch batch) {
+        if (device != null && !device.equals(batch.device())) {
+            return;
+        }
         long now = System.nanoTime();
         for (DeviceEvent event : batch.events()) {
             count(now, event.seq(), "overrun".equals(event.typeName()), Math.max(0, event.lost()), event.tsNs(),
