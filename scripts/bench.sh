@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Benchmarks the bridge beside the C reference measured in the same run, and
 # prints tables:
-#   - local: the emulated device in both notify modes, consumer in the same JVM;
+#   - local: the emulated device in both notify modes, a per-event and a
+#     batched consumer in the same JVM; then fairness: one device flooding,
+#     another at 1,000 events/s, a third back during the flood, in each mode;
 #   - cluster: two nodes on loopback, device node -> consumer on the other node;
 #   - web: the bridge's WebSocket (SockJS event-bus bridge) beside websocketd
 #     streaming the C reader, to one client and to 10 and 100 clients.
@@ -75,6 +77,10 @@ for part in "${parts[@]}"; do
 	echo "== $part =="
 	if [ "$part" = local ]; then
 		java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.BridgeBenchmark driver/tools/sigio_eventfd_epoll "$@"
+		for mode in sigio poll; do
+			echo
+			java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.FairnessBenchmark "$mode"
+		done
 	elif [ "$part" = cluster ]; then
 		java ${JAVA_OPTS:-} "${hazelcast_access[@]}" -cp "$jar" io.mypoll.testkit.bench.ClusterBenchmark \
 			driver/tools/sigio_eventfd_epoll "$@"

@@ -118,23 +118,18 @@ public final class BridgeBenchmark {
             BridgeConfig config = BridgeConfig.from(new JsonObject().put("notify", mode).put("node", "bench"));
             EmulatedDevice device = new EmulatedDevice("bench", 0, work.queueLen());
             LatencyConsumer perEvent = new LatencyConsumer(false);
-            LatencyConsumer batched = new LatencyConsumer(true);
             String perEventId = vertx.deployVerticle(perEvent).await();
-            String batchedId = vertx.deployVerticle(batched).await();
             vertx.deployVerticle(DeviceVerticle.serving(config, List.of(device)),
                     new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await();
 
-            // (a) paced, both consumers at once
-            device.setPeriodUs(1_000_000 / work.rateHz());
-            Thread.sleep(2_000);
-            perEvent.record(true);
-            batched.record(true);
-            Thread.sleep(work.seconds() * 1000L - 2_000);
-            perEvent.record(false);
-            batched.record(false);
-            device.setPeriodUs(0);
+            // (a) paced, into each consumer alone: two consumers woken per event would share the cores
+            paced(device, perEvent);
             rows.add(row("java " + mode + ", loop read", perEvent.toRead(), perEvent.gaps()));
             rows.add(row("java " + mode + ", event-bus consumer", perEvent.toConsumer(), perEvent.gaps()));
+            vertx.undeploy(perEventId).await();
+            LatencyConsumer batched = new LatencyConsumer(true);
+            String batchedId = vertx.deployVerticle(batched).await();
+            paced(device, batched);
             rows.add(row("java " + mode + ", batched consumer", batched.toConsumer(), batched.gaps()));
 
             // idle: no events, the loop thread must not wake up
@@ -147,15 +142,27 @@ public final class BridgeBenchmark {
 
             // (b) bursts, each consumed before the next: into the per-event consumer alone, then the batched alone
             vertx.undeploy(batchedId).await();
-            burstInto(perEvent, device, "java " + mode + ", event-bus consumer", throughput, burstCpu, mode);
+            LatencyConsumer perEventBursts = new LatencyConsumer(false);
+            perEventId = vertx.deployVerticle(perEventBursts).await();
+            burstInto(perEventBursts, device, "java " + mode + ", event-bus consumer", throughput, burstCpu, mode);
             vertx.undeploy(perEventId).await();
-            LatencyConsumer batchedAlone = new LatencyConsumer(true);
-            vertx.deployVerticle(batchedAlone).await();
-            burstInto(batchedAlone, device, "java " + mode + ", batched consumer", throughput, burstCpu,
+            LatencyConsumer batchedBursts = new LatencyConsumer(true);
+            vertx.deployVerticle(batchedBursts).await();
+            burstInto(batchedBursts, device, "java " + mode + ", batched consumer", throughput, burstCpu,
                     mode + " batched");
         } finally {
             vertx.close().await();
         }
+    }
+
+    /** The device's timer at the workload's rate: two seconds to settle, then the rest of the window measured. */
+    private void paced(EmulatedDevice device, LatencyConsumer consumer) throws Exception {
+        device.setPeriodUs(1_000_000 / work.rateHz());
+        Thread.sleep(2_000);
+        consumer.record(true);
+        Thread.sleep(work.seconds() * 1000L - 2_000);
+        consumer.record(false);
+        device.setPeriodUs(0);
     }
 
     private void burstInto(LatencyConsumer consumer, EmulatedDevice device, String name,
