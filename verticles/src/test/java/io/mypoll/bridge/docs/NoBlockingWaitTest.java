@@ -98,6 +98,7 @@ class NoBlockingWaitTest {
                         s.tryAcquire(1, TimeUnit.SECONDS);
                         latch.await();
                         q.take();
+                        // Sample source for the finder, never run.
                         Thread.sleep(1);
                         new java.util.concurrent.atomic.AtomicLong().get();
                         java.util.Map.of().get("not a future");
