@@ -4,7 +4,6 @@ package io.mypoll.bridge.contract;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -13,24 +12,19 @@ import io.vertx.core.json.JsonObject;
  * changed once published (the contract says to treat event bodies as
  * read-only), so the copies only cost time. On the wire it is plain JSON.
  */
-public final class SharedJsonCodec implements MessageCodec<JsonObject, JsonObject> {
-    static final String NAME = "mypoll-shared-json";
+public final class SharedJsonCodec extends SameObjectCodec<JsonObject> {
+    private static final String NAME = "mypoll-shared-json";
 
     /** This node's consumers only, each given the published object itself. */
     public static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true).setCodecName(NAME);
 
-    /** Registers the codec on this bus; a second call does nothing. */
-    public static void register(EventBus bus) {
-        try {
-            bus.registerCodec(new SharedJsonCodec());
-        } catch (IllegalStateException alreadyRegistered) {
-            // Another device verticle of the same Vert.x registered it: one codec serves both.
-        }
+    private SharedJsonCodec() {
+        super(NAME);
     }
 
-    @Override
-    public JsonObject transform(JsonObject json) {
-        return json;
+    /** Registers the codec on this bus; a second call does nothing. */
+    public static void register(EventBus bus) {
+        registerOnce(() -> bus.registerCodec(new SharedJsonCodec()));
     }
 
     @Override
@@ -43,15 +37,5 @@ public final class SharedJsonCodec implements MessageCodec<JsonObject, JsonObjec
     public JsonObject decodeFromWire(int pos, Buffer buffer) {
         int length = buffer.getInt(pos);
         return new JsonObject(buffer.slice(pos + 4, pos + 4 + length));
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public byte systemCodecID() {
-        return -1;
     }
 }

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.jna.Memory;
 import io.mypoll.bridge.cluster.DirectoryVerticle;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.DeviceSettings;
 import io.mypoll.bridge.contract.Addresses;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.evdev.EvdevDevice;
-import io.mypoll.driver.evdev.InputAbi;
 import io.mypoll.driver.linux.ErrnoException;
 import io.mypoll.driver.linux.LibC;
-import io.mypoll.driver.linux.NativeBuffers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -24,7 +21,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,14 +71,8 @@ class HotPlugTest {
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
     }
 
-    /** One key press frame at the device's far end. */
     private void press() throws ErrnoException {
-        Memory out = new Memory(2L * InputAbi.EVENT_SIZE);
-        out.clear();
-        ByteBuffer view = NativeBuffers.view(out);
-        view.putShort(InputAbi.OFFSET_TYPE, (short) InputAbi.EV_KEY).putShort(InputAbi.OFFSET_CODE, (short) 30)
-                .putInt(InputAbi.OFFSET_VALUE, 1);
-        ErrnoException.check("write", LibC.write(far, out, out.size()));
+        KeyPress.writeTo(far);
     }
 
     private static JsonObject device(Vertx vertx) {
