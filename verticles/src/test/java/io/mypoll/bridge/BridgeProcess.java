@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** The bridge's Main in a JVM of its own, with its output lines collected. */
+/** The bridge's Main (or a program beside it) in a JVM of its own, with its output lines collected. */
 final class BridgeProcess implements AutoCloseable {
     final Process process;
     final List<String> lines = new CopyOnWriteArrayList<>();
@@ -39,13 +39,25 @@ final class BridgeProcess implements AutoCloseable {
      */
     BridgeProcess(Path dir, String config, List<String> jvmOptions, Map<String, String> environment, String... args)
             throws IOException {
+        this(Main.class.getName(), dir, config, jvmOptions, environment, args);
+    }
+
+    /**
+     * Starts {@code java PROGRAM -conf DIR/config.json ARGS...} in {@code dir}: a program that takes the bridge's
+     * settings, as a main class or a single-file source program ({@code examples/*.java}).
+     */
+    static BridgeProcess program(String program, Path dir, String config, String... args) throws IOException {
+        return new BridgeProcess(program, dir, config, List.of(), Map.of(), args);
+    }
+
+    private BridgeProcess(String program, Path dir, String config, List<String> jvmOptions,
+                          Map<String, String> environment, String... args) throws IOException {
         Path conf = dir.resolve("config.json");
         Files.writeString(conf, config);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "-conf", conf.toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), program, "-conf", conf.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())

@@ -1,20 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.mypoll.bridge.docs;
+package io.mypoll.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,45 +40,18 @@ class ConsumerExampleTest {
 
     @Test
     void theExampleCountsEveryEventOfAnEmulatedDeviceInOrder(@TempDir Path dir) throws Exception {
-        Path conf = dir.resolve("config.json");
-        Files.writeString(conf, """
+        String config = """
                 {"logEvents": false, "http": {"port": 0},
                  "devices": [{"id": "emu", "type": "emulator", "periodMs": 1}]}
-                """);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                EXAMPLE.toString(), "-conf", conf.toString(), "30")
-                .directory(dir.toFile()).redirectErrorStream(true).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        List<String> output = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // The process ended.
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        try {
+                """;
+        try (BridgeProcess example = BridgeProcess.program(EXAMPLE.toString(), dir, config, "30")) {
             long lastSeq = 0;
-            int seconds = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (seconds < 3) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new AssertionError("no three lines of the example within 60 s; output:\n"
-                            + String.join("\n", output));
-                }
-                output.add(line);
+            long deadline = System.currentTimeMillis() + 60_000;
+            for (int seconds = 0; seconds < 3; seconds++) {
+                String line = example.await(l -> LINE.matcher(l).matches(),
+                        Math.max(1, deadline - System.currentTimeMillis()));
                 Matcher m = LINE.matcher(line);
-                if (!m.matches()) {
-                    continue;
-                }
+                m.matches();
                 long events = Long.parseLong(m.group(1));
                 long first = Long.parseLong(m.group(2));
                 long last = Long.parseLong(m.group(3));
@@ -95,11 +61,7 @@ class ConsumerExampleTest {
                 assertEquals(last - first + 1, events, "every event of the range was counted: " + line);
                 assertEquals("0", m.group(4), "no gap: " + line);
                 lastSeq = last;
-                seconds++;
             }
-        } finally {
-            process.destroy();
-            process.waitFor(20, TimeUnit.SECONDS);
         }
     }
 }
