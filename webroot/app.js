@@ -9,6 +9,7 @@ import { busRequest, connect, rest } from './js/connection.js';
 import { loadDeviceList, loadStatusSnapshot, noteEventNode, onStatus, refreshDevices } from './js/devices.js';
 import { addEvent, initEventsTable, loadEvents } from './js/events.js';
 import { applyConfig, initForms } from './js/forms.js';
+import { initGpio, onGpioEvent } from './js/gpio.js';
 import { countEvent, countHistory, onSockets, refreshTotals, setSocketsSnapshot } from './js/totals.js';
 import { $ } from './js/util.js';
 
@@ -36,6 +37,7 @@ function onEvent(ev) {
     shownUpTo.delete(ev.device);
   }
   addEvent(ev);
+  onGpioEvent(ev);
   countEvent(ev);
   chartEvent(ev);
   noteEventNode(ev.node);
@@ -93,6 +95,7 @@ async function loadInitialState() {
 
 initEventsTable();
 initForms();
+initGpio();
 initChart();
 setInterval(() => {
   chartTick();

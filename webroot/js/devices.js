@@ -8,7 +8,7 @@ import { setDeviceTotals } from './totals.js';
 import { $, fmtInt, fmtLatency, fmtRate, isFresh } from './util.js';
 
 // Fields that describe a device rather than count what it did.
-const DESCRIPTION_FIELDS = ['type', 'path', 'mode', 'open', 'closedReason', 'online', 'triggers'];
+const DESCRIPTION_FIELDS = ['type', 'path', 'mode', 'open', 'closedReason', 'online', 'triggers', 'lines'];
 
 // Types whose devices took triggers before entries said so ("auto" opens one of them).
 const TRIGGER_TYPES = new Set(['mypoll', 'emulator', 'auto']);
@@ -38,6 +38,12 @@ export function onDevicesChanged(listener) {
 export function takesTriggers(d) {
   if (typeof d.triggers === 'boolean') return d.triggers;
   return d.type == null || TRIGGER_TYPES.has(d.type);
+}
+
+// The devices of one type, by node then id.
+export function devicesOfType(type) {
+  return [...devices.values()].filter((d) => d.type === type)
+    .sort((a, b) => a.node.localeCompare(b.node) || a.id.localeCompare(b.id));
 }
 
 export function deviceCount() {

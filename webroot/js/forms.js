@@ -34,13 +34,15 @@ let periodBusy = false;
 // forms stay usable and explain on submit. '' or a key of NONE_TEXT.
 let noneReason = '';
 const NONE_TEXT = {
-  types: ['None of the devices takes triggers: input and clock devices only report events.',
+  types: ['None of the devices takes triggers: input, clock and GPIO devices take none (GPIO outputs are set in the GPIO panel).',
     'None of the devices has a timer: input and clock devices have none.'],
   offline: ['The devices that take triggers are offline.', 'The devices with a timer are offline.'],
 };
 
-// A device whose node left answers no request.
-const offerable = (d) => takesTriggers(d) && d.online !== false;
+// A device whose node left answers no request. A gpio device's outputs are
+// set in the GPIO panel, not with a payload.
+const triggerable = (d) => takesTriggers(d) && d.type !== 'gpio';
+const offerable = (d) => triggerable(d) && d.online !== false;
 
 export function initForms() {
   $('trigger-form').addEventListener('submit', onTrigger);
@@ -66,7 +68,7 @@ function refreshDeviceSelects() {
   const byId = nodesById(offerable);
   const ids = [...byId.keys()];
   const why = ids.length > 0 || deviceCount() === 0 ? ''
-    : nodesById(takesTriggers).size > 0 ? 'offline' : 'types';
+    : nodesById(triggerable).size > 0 ? 'offline' : 'types';
   const signature = JSON.stringify([why, ...byId]);
   if (signature === selectIds) return;
   selectIds = signature;

@@ -37,6 +37,23 @@ public interface Device extends AutoCloseable {
      */
     boolean read(int maxReads, List<DeviceEvent> into) throws IOException;
 
+    /**
+     * Whether O_ASYNC on its fd raises a signal (the driver has {@code .fasync}). One that does not is
+     * polled by the loop in either notify mode.
+     */
+    default boolean signals() {
+        return true;
+    }
+
+    /**
+     * Whether a reader waiting on its fd is woken when the device goes away (POLLHUP, an error, a signal).
+     * For one that is not, the owner asks the loop to {@link DeviceLoop#readSoon read} it when its node
+     * goes, and the read's error closes it.
+     */
+    default boolean reportsRemoval() {
+        return true;
+    }
+
     /** Everything queued now, through the same read path as the loop. */
     default List<DeviceEvent> readAvailable() throws IOException {
         List<DeviceEvent> events = new ArrayList<>();

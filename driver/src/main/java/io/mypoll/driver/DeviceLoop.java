@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>In {@link NotifyMode#SIGIO} mode each device has O_ASYNC set, its signal
  * (F_SETSIG) directed at this thread (F_SETOWN_EX, F_OWNER_TID), and the signal
  * blocked here and read from a signalfd in the epoll set. In
- * {@link NotifyMode#POLL} mode the device fds are in the epoll set. In both an
+ * {@link NotifyMode#POLL} mode the device fds are in the epoll set. A device
+ * whose fd raises no signal ({@link Device#signals}, a GPIO line) is in the
+ * epoll set in both modes. In both an
  * eventfd wakes the loop for commands and stop; nothing else wakes it, so an
  * idle loop sleeps.
  *
@@ -135,6 +137,11 @@ public final class DeviceLoop implements AutoCloseable {
         return mode;
     }
 
+    /** How the loop learns that this device is ready: its signal, or poll for one that raises none. */
+    public NotifyMode notifiedBy(Device device) {
+        return mode == NotifyMode.SIGIO && device.signals() ? NotifyMode.SIGIO : NotifyMode.POLL;
+    }
+
     /** The kernel thread id of the loop thread, for /proc/self/task/&lt;tid&gt;. */
     public int tid() {
         return started.join();
@@ -167,6 +174,15 @@ public final class DeviceLoop implements AutoCloseable {
      */
     public CompletableFuture<Void> nextTurn() {
         return submit(() -> { });
+    }
+
+    /**
+     * Reads the device on the loop's next turn as if it were ready: for one
+     * whose going wakes no reader ({@link Device#reportsRemoval}), when its
+     * node has gone; the read's error then closes it, as any other's.
+     */
+    public CompletableFuture<Void> readSoon(Device device) {
+        return submit(() -> readNow(device));
     }
 
     /** Stops watching the device; it stays open. */
@@ -412,6 +428,14 @@ public final class DeviceLoop implements AutoCloseable {
         }
     }
 
+    /** A command: the device, if still watched and reading, is read on this turn. */
+    private void readNow(Device device) {
+        Watched w = watched.get(device);
+        if (w != null && w.reading) {
+            ready.add(w);
+        }
+    }
+
     /** A command: the device's batches came back; its records queued meanwhile raise no new notification. */
     private void resume(Watched w) {
         if (w.reading || devices.get(w.fd) != w) {
@@ -430,7 +454,7 @@ public final class DeviceLoop implements AutoCloseable {
 
     /** A paused device's notifications go off: out of the epoll set, or O_ASYNC off. */
     private void notifications(Watched w, boolean on) throws ErrnoException {
-        if (mode == NotifyMode.SIGIO) {
+        if (notifiedBy(w.device) == NotifyMode.SIGIO) {
             int flags = ErrnoException.check("fcntl(F_GETFL)", LibC.fcntl(w.fd, LibC.F_GETFL, 0L));
             ErrnoException.check("fcntl(F_SETFL)", LibC.fcntl(w.fd, LibC.F_SETFL,
                     (long) (on ? flags | LibC.O_ASYNC : flags & ~LibC.O_ASYNC)));
@@ -475,7 +499,7 @@ public final class DeviceLoop implements AutoCloseable {
         }
         int flags = ErrnoException.check("fcntl(F_GETFL)", LibC.fcntl(fd, LibC.F_GETFL, 0L));
         ErrnoException.check("fcntl(F_SETFL)", LibC.fcntl(fd, LibC.F_SETFL, (long) (flags | LibC.O_NONBLOCK)));
-        if (mode == NotifyMode.SIGIO) {
+        if (notifiedBy(device) == NotifyMode.SIGIO) {
             ErrnoException.check("fcntl(F_SETSIG)", LibC.fcntl(fd, LibC.F_SETSIG, (long) signal));
             owner.setInt(0, LibC.F_OWNER_TID);
             owner.setInt(4, tid);
@@ -497,7 +521,7 @@ public final class DeviceLoop implements AutoCloseable {
         if (fd < 0) {
             return;
         }
-        if (mode == NotifyMode.SIGIO) {
+        if (notifiedBy(device) == NotifyMode.SIGIO) {
             int flags = LibC.fcntl(fd, LibC.F_GETFL, 0L);
             if (flags >= 0) {
                 LibC.fcntl(fd, LibC.F_SETFL, (long) (flags & ~LibC.O_ASYNC));

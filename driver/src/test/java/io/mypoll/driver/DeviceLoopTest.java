@@ -214,6 +214,38 @@ class DeviceLoopTest {
 
     @ParameterizedTest
     @EnumSource(NotifyMode.class)
+    void aDeviceThatRaisesNoSignalIsPolledInEitherModeWithoutOAsync(NotifyMode mode) throws Exception {
+        Recorder<TickDevice.Tick> ticks = new Recorder<>(TickDevice.Tick.class);
+        try (TickDevice device = new TickDevice("quiet", false);
+             DeviceLoop loop = start(mode, ticks)) {
+            loop.add(device).join();
+            assertEquals(NotifyMode.POLL, loop.notifiedBy(device));
+            assertEquals(0, LibC.fcntl(device.fd(), LibC.F_GETFL, 0L) & LibC.O_ASYNC, "O_ASYNC left off");
+            for (int i = 1; i <= 50; i++) {
+                device.tick(1);
+                ticks.await("quiet", Recorder.atLeast(i), 5_000);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
+    void readSoonClosesADeviceThatWentWithoutWakingItsReader(NotifyMode mode) throws Exception {
+        Recorder<TickDevice.Tick> ticks = new Recorder<>(TickDevice.Tick.class);
+        try (TickDevice device = new TickDevice("quiet", false);
+             DeviceLoop loop = start(mode, ticks)) {
+            loop.add(device).join();
+            device.tick(1);
+            ticks.await("quiet", Recorder.atLeast(1), 5_000);
+            device.goQuietly();
+            loop.readSoon(device).join();
+            ticks.awaitClosed("quiet", 5_000);
+            assertEquals("read(ticks): No such device", ticks.closedReason("quiet"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NotifyMode.class)
     void aDeviceTypeWithItsOwnRecordSizeIsReadByTheSameLoop(NotifyMode mode) throws Exception {
         Recorder<TickDevice.Tick> ticks = new Recorder<>(TickDevice.Tick.class);
         try (TickDevice device = new TickDevice("t");

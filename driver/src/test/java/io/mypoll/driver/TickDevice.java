@@ -34,8 +34,18 @@ final class TickDevice extends RecordDevice {
         }
     }
 
+    /** What {@link #signals()} says; a socketpair could signal, the loop must not ask it to. */
+    private final boolean signals;
+    /** When set, the next read fails as a read of a device that has gone, with nothing on the fd. */
+    private volatile boolean gone;
+
     TickDevice(String id) throws IOException {
+        this(id, true);
+    }
+
+    TickDevice(String id, boolean signals) throws IOException {
         super(id, -1, RECORD_SIZE, 256);
+        this.signals = signals;
         int[] pair = new int[2];
         ErrnoException.check("socketpair", LibC.socketpair(LibC.AF_UNIX,
                 LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, pair));
@@ -51,6 +61,24 @@ final class TickDevice extends RecordDevice {
     @Override
     public String path() {
         return "ticks";
+    }
+
+    @Override
+    public boolean signals() {
+        return signals;
+    }
+
+    /** The device goes without a word on its fd, as a GPIO line of a removed chip on Linux 6.1. */
+    void goQuietly() {
+        gone = true;
+    }
+
+    @Override
+    public boolean read(int maxReads, java.util.List<DeviceEvent> into) throws IOException {
+        if (gone) {
+            throw new IOException("read(ticks): No such device");
+        }
+        return super.read(maxReads, into);
     }
 
     @Override

@@ -28,4 +28,9 @@ public final class IoctlNumbers {
     public static long iow(int type, int nr, int size) {
         return ioc(WRITE, type, nr, size);
     }
+
+    /** {@code _IOWR(type, nr, size)}: the kernel reads the argument and writes its answer into it. */
+    public static long iowr(int type, int nr, int size) {
+        return ioc(WRITE | READ, type, nr, size);
+    }
 }

@@ -32,6 +32,7 @@ public final class LibC {
     // errno values
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
+    public static final int EBUSY = 16;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENOTTY = 25;

@@ -37,7 +37,8 @@ final class DeviceList {
             new DeviceType(MypollSettings.TYPE, MypollSettings::keys, MypollSettings::from),
             new DeviceType(EmulatorSettings.TYPE, EmulatorSettings::keys, EmulatorSettings::from),
             new DeviceType(EvdevSettings.TYPE, EvdevSettings::keys, EvdevSettings::from),
-            new DeviceType(RtcSettings.TYPE, RtcSettings::keys, RtcSettings::from));
+            new DeviceType(RtcSettings.TYPE, RtcSettings::keys, RtcSettings::from),
+            new DeviceType(GpioSettings.TYPE, GpioSettings::keys, GpioSettings::from));
 
     /** The keys every entry has: id (no default, required) and type. */
     static JsonObject commonKeys() {

@@ -2,10 +2,11 @@
 package io.mypoll.bridge.config;
 
 /**
- * A device with a node of its own (mypoll, evdev, rtc): it can be missing at start and be waited for, and
+ * A device with a node of its own (mypoll, evdev, rtc, gpio): it can be missing at start and be waited for, and
  * when it goes away (unplugged, its driver unbound) it is waited for and opened again.
  */
-public sealed interface RealDeviceSettings extends DeviceSettings permits MypollSettings, EvdevSettings, RtcSettings {
+public sealed interface RealDeviceSettings extends DeviceSettings permits MypollSettings, EvdevSettings, RtcSettings,
+        GpioSettings {
     @Override
     boolean waitForDevice();
 

@@ -18,6 +18,7 @@ import java.util.List;
  */
 public record SettingKey(String section, String key, Object defaultValue) {
     private static final String DEVICE = "devices[].";
+    private static final String LINE = DEVICE + "lines[].";
 
     /** Every key: the tree's, in its order, then the device entries' common keys, then each type's. */
     public static List<SettingKey> all() {
@@ -27,6 +28,9 @@ public record SettingKey(String section, String key, Object defaultValue) {
         for (DeviceList.DeviceType type : DeviceList.TYPES) {
             entry(type.keys().get(), "devices[type=" + type.name() + "]", keys);
         }
+        // The keys of each entry of a gpio device's lines.
+        GpioSettings.lineKeys().forEach(e -> keys.add(new SettingKey("devices[type=gpio]",
+                LINE + e.getKey(), e.getValue())));
         return List.copyOf(keys);
     }
 

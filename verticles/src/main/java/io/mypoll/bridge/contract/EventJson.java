@@ -6,6 +6,7 @@ import io.mypoll.driver.evdev.InputAbi;
 import io.mypoll.driver.evdev.InputCodes;
 import io.mypoll.driver.evdev.InputEvent;
 import io.mypoll.driver.evdev.InputFrame;
+import io.mypoll.driver.gpio.GpioDevice;
 import io.mypoll.driver.mypoll.MypollEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +56,9 @@ public final class EventJson {
         json.put("lost", event.lost());
         if (event instanceof MypollEvent mypoll) {
             json.put("payload", mypoll.payloadText());
+        } else if (event instanceof GpioDevice.GpioEdge edge) {
+            json.put("line", edge.offset()).put("name", edge.name()).put("value", edge.value())
+                    .put("lineSeq", edge.lineSeq());
         } else if (event instanceof InputFrame frame) {
             json.put("events", inputEvents(frame));
             if (frame.dropped()) {

@@ -9,6 +9,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 public final class ReplyCodes {
     /** The request is malformed: nothing was done. */
     public static final int BAD_REQUEST = 400;
+    /** Control is not allowed here (bridge.allowControl, or the device's own setting): nothing was done. */
+    public static final int FORBIDDEN = 403;
     public static final int NOT_FOUND = 404;
     /** The device is closed or refused the request. */
     public static final int UNAVAILABLE = 503;
@@ -18,6 +20,10 @@ public final class ReplyCodes {
 
     public static ReplyException badRequest(String message) {
         return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BAD_REQUEST, message);
+    }
+
+    public static ReplyException forbidden(String message) {
+        return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FORBIDDEN, message);
     }
 
     public static ReplyException unavailable(String message) {

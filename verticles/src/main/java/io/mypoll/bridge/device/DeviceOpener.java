@@ -6,12 +6,14 @@ import io.mypoll.bridge.config.CallerOpenedSettings;
 import io.mypoll.bridge.config.DeviceSettings;
 import io.mypoll.bridge.config.EmulatorSettings;
 import io.mypoll.bridge.config.EvdevSettings;
+import io.mypoll.bridge.config.GpioSettings;
 import io.mypoll.bridge.config.MypollSettings;
 import io.mypoll.bridge.config.RtcSettings;
 import io.mypoll.bridge.contract.PeriodMs;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.evdev.EvdevDevice;
 import io.mypoll.driver.evdev.InputCodes;
+import io.mypoll.driver.gpio.GpioDevice;
 import io.mypoll.driver.mypoll.EmulatedDevice;
 import io.mypoll.driver.mypoll.MypollDevice;
 import io.mypoll.driver.rtc.RtcDevice;
@@ -24,6 +26,8 @@ public final class DeviceOpener {
     private static final System.Logger LOG = System.getLogger(DeviceOpener.class.getName());
     /** Where input devices found by name are looked for. */
     static final Path INPUT_DEVICES = Path.of("/dev/input");
+    /** What the kernel shows as the user of the bridge's GPIO lines (gpioinfo), with the device's id. */
+    static final String CONSUMER = "mypoll-bridge";
 
     private DeviceOpener() {
     }
@@ -43,6 +47,9 @@ public final class DeviceOpener {
                 return evdev(evdev);
             } else if (settings instanceof RtcSettings rtc) {
                 return RtcDevice.open(rtc.id(), rtc.path(), rtc.mode(), rtc.hz());
+            } else if (settings instanceof GpioSettings gpio) {
+                return GpioDevice.open(gpio.id(), gpio.chip(), gpio.lines(), gpio.eventBufferSize(),
+                        CONSUMER + " " + gpio.id());
             } else if (settings instanceof CallerOpenedSettings) {
                 throw new IOException("a device opened by the caller is not opened again");
             }
@@ -71,7 +78,21 @@ public final class DeviceOpener {
         if (settings.path() != null) {
             return what + " " + settings.path();
         }
+        if (settings instanceof GpioSettings gpio) {
+            return what + " on the chip labelled '" + gpio.chip() + "'";
+        }
         return settings instanceof EvdevSettings evdev ? what + " named '" + evdev.name() + "'" : what;
+    }
+
+    /**
+     * The directory whose changes may bring the device back: its node's, or for a device found by name or
+     * label, where those are looked for.
+     */
+    static Path directoryOf(DeviceSettings settings) {
+        if (settings.path() != null) {
+            return Path.of(settings.path()).toAbsolutePath().getParent();
+        }
+        return settings instanceof GpioSettings ? GpioDevice.CHIPS : INPUT_DEVICES;
     }
 
     private static Device mypoll(MypollSettings settings) throws IOException {

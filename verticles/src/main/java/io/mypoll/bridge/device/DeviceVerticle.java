@@ -49,6 +49,8 @@ public final class DeviceVerticle extends VerticleBase {
     private DeviceWatcher watcher;
     /** Context only: the watches of devices that are gone, and the devices with a retry pending. */
     private final Map<String, DeviceWatcher.Watch> watches = new HashMap<>();
+    /** Context only: the watches of open devices whose going wakes no reader ({@link #watchWhileOpen}). */
+    private final Map<String, DeviceWatcher.Watch> openWatches = new HashMap<>();
     private final Set<String> retries = new HashSet<>();
     private boolean stopping;
     private DeviceClaims claims;
@@ -114,7 +116,7 @@ public final class DeviceVerticle extends VerticleBase {
         }).compose(v -> {
             EventBus bus = vertx.eventBus();
             for (ServedDevice d : served.values()) {
-                consumers.add(bus.consumer(Addresses.trigger(d.id()), new TriggerHandler(d)));
+                consumers.add(bus.consumer(Addresses.trigger(d.id()), new TriggerHandler(d, config.bridge().allowControl())));
                 consumers.add(bus.consumer(Addresses.control(d.id()), new ControlHandler(d)));
                 consumers.add(bus.consumer(Addresses.history(d.id()), new HistoryHandler(d, config.node())));
             }
@@ -146,7 +148,10 @@ public final class DeviceVerticle extends VerticleBase {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot start the device loop: " + e.getMessage(), e);
         }
-        served.values().forEach(d -> d.readBy(loop));
+        served.values().forEach(d -> {
+            d.readBy(loop);
+            d.allowControl(config.bridge().allowControl());
+        });
         List<Future<Void>> added = new ArrayList<>();
         for (ServedDevice d : served.values()) {
             if (d.device == null) {
@@ -154,13 +159,48 @@ public final class DeviceVerticle extends VerticleBase {
                 continue;
             }
             Device device = d.device;
-            added.add(read(device).onSuccess(ok -> LOG.log(System.Logger.Level.INFO,
-                    "device {0}: {1}, notify {2}{3}", d.id(),
-                    device.kind().equals(device.path()) ? device.kind() : device.kind() + " " + device.path(),
-                    config.notifyMode().label(),
-                    config.notifyMode() == NotifyMode.SIGIO ? " (" + config.signalName() + ")" : "")));
+            added.add(read(device).onSuccess(ok -> {
+                LOG.log(System.Logger.Level.INFO, "device {0}: {1}, notify {2}", d.id(),
+                        device.kind().equals(device.path()) ? device.kind() : device.kind() + " " + device.path(),
+                        notifyText(device));
+                watchWhileOpen(d, device);
+            }));
         }
         return Future.all(added).mapEmpty();
+    }
+
+    /** "sigio (SIGIO)", "poll", or "poll (its fd raises no SIGIO)" for a device polled in a SIGIO loop. */
+    private String notifyText(Device device) {
+        if (loop.notifiedBy(device) == NotifyMode.SIGIO) {
+            return "sigio (" + config.signalName() + ")";
+        }
+        return config.notifyMode() == NotifyMode.SIGIO ? "poll (its fd raises no SIGIO)" : "poll";
+    }
+
+    /**
+     * A device whose going wakes no reader (a GPIO line on Linux before 6.4) is read whenever its node's
+     * directory changes while it is open: a removed chip's line then fails its read with ENODEV and is
+     * closed as any other device that went away.
+     */
+    private void watchWhileOpen(ServedDevice target, Device device) {
+        if (device.reportsRemoval()) {
+            return;
+        }
+        Path dir = DeviceOpener.directoryOf(target.config);
+        try {
+            DeviceWatcher.Watch watch = watcher.watch(dir, () -> context.runOnContext(v -> {
+                if (target.device == device && target.open) {
+                    loop.readSoon(device);
+                }
+            }));
+            DeviceWatcher.Watch before = openWatches.put(target.id(), watch);
+            if (before != null) {
+                before.cancel();
+            }
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "device {0}: cannot watch {1} ({2}); its going may go unnoticed",
+                    target.id(), dir, e.getMessage());
+        }
     }
 
     /** The loop's add of the device, completed on this verticle's context: never waited for. */
@@ -170,6 +210,10 @@ public final class DeviceVerticle extends VerticleBase {
 
     /** On the context: the loop reported the device gone; a real device is waited for. */
     private void onClosed(ServedDevice target, String reason) {
+        DeviceWatcher.Watch whileOpen = openWatches.remove(target.id());
+        if (whileOpen != null) {
+            whileOpen.cancel();
+        }
         target.closed(reason);
         target.device.close();
         boolean waited = target.config.comesBack();
@@ -188,7 +232,7 @@ public final class DeviceVerticle extends VerticleBase {
      */
     private void watchFor(ServedDevice target) {
         DeviceSettings dc = target.config;
-        Path dir = dc.path() != null ? Path.of(dc.path()).toAbsolutePath().getParent() : DeviceOpener.INPUT_DEVICES;
+        Path dir = DeviceOpener.directoryOf(dc);
         try {
             watches.put(target.id(), watcher.watch(dir, () -> context.runOnContext(v -> tryReopen(target, true))));
         } catch (java.io.IOException e) {
@@ -232,6 +276,7 @@ public final class DeviceVerticle extends VerticleBase {
             if (added.succeeded()) {
                 LOG.log(System.Logger.Level.INFO, "device {0} is back: {1} opened again ({2,number,#} times so far)",
                         target.id(), reader.path(), target.reopens);
+                watchWhileOpen(target, reader);
             } else {
                 // The loop refused it (its fd, or the loop is gone): the reader is closed, not tried again.
                 LOG.log(System.Logger.Level.WARNING, "device {0} is back but cannot be read: {1}", target.id(),

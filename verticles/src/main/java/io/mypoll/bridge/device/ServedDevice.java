@@ -4,13 +4,16 @@ package io.mypoll.bridge.device;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.DeviceSettings;
 import io.mypoll.bridge.config.EvdevSettings;
+import io.mypoll.bridge.config.GpioSettings;
 import io.mypoll.bridge.config.MypollSettings;
 import io.mypoll.bridge.contract.ReplyCodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.driver.Device;
 import io.mypoll.driver.DeviceLoop;
+import io.mypoll.driver.gpio.GpioDevice;
 import io.mypoll.driver.mypoll.DeviceStats;
 import io.mypoll.driver.mypoll.MypollControl;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +44,8 @@ final class ServedDevice {
     volatile int reopens;
     /** The driver's own counters as last read; null before, and for types without them. Read by metrics. */
     volatile DeviceStats driverStats;
+    /** Whether a GPIO device's outputs may be set here: its own allowTriggers, or bridge.allowControl. */
+    private boolean outputsAllowed;
     /** When {@code open} last changed (or the device was first opened or waited for). */
     Instant since = Instant.now();
 
@@ -65,6 +70,7 @@ final class ServedDevice {
     private ServedDevice(DeviceSettings config, Device device, String reason, MeterRegistry registry,
                          int historyEvents) {
         this.config = config;
+        allowControl(false);
         this.history = new DeviceHistory(historyEvents, DeviceHistory.SECONDS);
         this.device = device;
         this.open = device != null;
@@ -87,6 +93,11 @@ final class ServedDevice {
 
     String id() {
         return config.id();
+    }
+
+    /** With bridge.allowControl, every GPIO device's outputs may be set; without, those that allow triggers. */
+    void allowControl(boolean allowControl) {
+        outputsAllowed = config instanceof GpioSettings gpio && (allowControl || gpio.allowTriggers());
     }
 
     /** The loop that reads this device (and its later readers). */
@@ -141,20 +152,45 @@ final class ServedDevice {
         throw ReplyCodes.badRequest("device " + id() + " of type " + device.kind() + " takes no " + asked);
     }
 
-    /** The entry of {@code mypoll.devices}. */
+    /**
+     * The entry of {@code mypoll.devices}; {@code mode} is the loop's, and a device polled in a SIGIO loop
+     * (its fd raises no signal) says poll.
+     */
     JsonObject describe(String node, String mode) {
-        return new JsonObject()
+        DeviceLoop reading = loop;
+        Device reader = device;
+        String notify = reading != null && reader != null ? reading.notifiedBy(reader).label() : mode;
+        JsonObject entry = new JsonObject()
                 .put("id", id())
                 .put("node", node)
                 .put("type", device != null ? device.kind() : config.type())
                 .put("path", device != null ? device.path()
                         : config instanceof EvdevSettings evdev && evdev.path() == null ? evdev.name() : config.path())
-                .put("mode", mode)
+                .put("mode", notify)
                 .put("open", open)
                 .put("closedReason", closedReason)
                 .put("reopens", reopens)
                 .put("since", since.toString())
-                .put("triggers", device != null ? device instanceof MypollControl
+                .put("triggers", device != null ? device instanceof MypollControl || hasOutputs(device) && outputsAllowed
                         : config instanceof MypollSettings);
+        if (reader instanceof GpioDevice gpio) {
+            entry.put("lines", lines(gpio));
+        }
+        return entry;
+    }
+
+    private static boolean hasOutputs(Device device) {
+        return device instanceof GpioDevice gpio && gpio.lines().stream().anyMatch(GpioDevice.LineState::output);
+    }
+
+    /** Each line with its last known value: read at open, then each edge's, and each output as set. */
+    private static JsonArray lines(GpioDevice gpio) {
+        JsonArray lines = new JsonArray();
+        gpio.values().forEach((line, value) -> lines.add(new JsonObject()
+                .put("offset", line.offset())
+                .put("name", line.name())
+                .put("direction", line.output() ? "output" : "input")
+                .put("value", value)));
+        return lines;
     }
 }

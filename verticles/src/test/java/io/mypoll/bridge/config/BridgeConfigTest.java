@@ -172,7 +172,7 @@ class BridgeConfigTest {
     void aKeyOfAnotherDeviceTypeIsNamed() {
         assertEquals("devices[0].periodMs: unknown key for type evdev (known here: grab, id, name, path, type, waitForDevice)",
                 deviceProblem("{\"id\": \"k\", \"type\": \"evdev\", \"path\": \"/dev/input/event0\", \"periodMs\": 5}"));
-        assertEquals("devices[0].type: unknown type 'joystick' (expected auto, mypoll, emulator, evdev or rtc)",
+        assertEquals("devices[0].type: unknown type 'joystick' (expected auto, mypoll, emulator, evdev, rtc or gpio)",
                 deviceProblem("{\"id\": \"j\", \"type\": \"joystick\"}"));
     }
 

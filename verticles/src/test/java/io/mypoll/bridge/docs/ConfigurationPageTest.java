@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class ConfigurationPageTest {
     private static final Path PAGE = Path.of("..", "docs", "CONFIGURATION.md");
     private static final Pattern TYPE_HEADING = Pattern.compile("### Type `(\\w+)`");
+    /** The keys of each entry of a device's {@code lines} (type gpio). */
+    private static final Pattern LINES_HEADING = Pattern.compile("#### Each line of type `(\\w+)`");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
     /** One row of the page's key tables: where it is, and its default cell. */
@@ -94,6 +96,7 @@ class ConfigurationPageTest {
     private static Map<String, Row> rows(List<String> lines) {
         Map<String, Row> rows = new LinkedHashMap<>();
         String section = "";
+        String prefix = "devices[].";
         boolean fenced = false;
         for (String line : lines) {
             if (line.startsWith("```")) {
@@ -103,8 +106,13 @@ class ConfigurationPageTest {
                 continue;
             }
             Matcher type = TYPE_HEADING.matcher(line);
+            Matcher lineKeys = LINES_HEADING.matcher(line);
             if (type.matches()) {
                 section = "devices[type=" + type.group(1) + "]";
+                prefix = "devices[].";
+            } else if (lineKeys.matches()) {
+                section = "devices[type=" + lineKeys.group(1) + "]";
+                prefix = "devices[].lines[].";
             } else if (line.equals("### Every device")) {
                 section = "devices[]";
             } else if (line.startsWith("#")) {
@@ -113,7 +121,7 @@ class ConfigurationPageTest {
                 String[] cells = line.split("\\|");
                 Matcher key = CODE.matcher(cells[1]);
                 while (key.find()) {
-                    String name = section.isEmpty() ? key.group(1) : "devices[]." + key.group(1);
+                    String name = section.isEmpty() ? key.group(1) : prefix + key.group(1);
                     Row row = new Row(section, name, cells[2]);
                     rows.put(row.id(), row);
                 }
