@@ -36,7 +36,7 @@ BUILD_DRIVER=${BUILD_DRIVER:-$ROOT/scripts/build-driver.sh}
 BRIDGE_JAR=$ROOT/verticles/target/mypoll-bridge.jar
 # The benchmarks and the device check, with the driver and bridge classes.
 TESTKIT_JAR=$ROOT/testkit/target/mypoll-testkit.jar
-E2E_TESTS="io.mypoll.bridge.e2e.GuestBridgeE2E io.mypoll.bridge.e2e.GuestDevicesE2E"
+E2E_TESTS="io.mypoll.bridge.e2e.GuestBridgeE2E io.mypoll.bridge.e2e.GuestDevicesE2E io.mypoll.bridge.e2e.GuestGpioE2E"
 PERIOD_MS=100
 # What the guest's virtual keyboard types: keys without shift, no spaces (it
 # goes on the kernel command line).
@@ -128,7 +128,8 @@ if ! "$BUILD_DRIVER" "$kdir" --out "$work/build" >"$work/build.out" 2>"$work/bui
 	tail -n 20 "$work/build.log" >&2
 	die "module build: $BUILD_DRIVER $kdir failed"
 fi
-say_result "PASS module build: mypoll.ko for $kver, no warnings"
+[ -f "$work/build/mypoll_gpio_sim.ko" ] || die "module build: no mypoll_gpio_sim.ko for $kver"
+say_result "PASS module build: mypoll.ko and mypoll_gpio_sim.ko for $kver, no warnings"
 
 # Guest modules with their dependencies, dependencies first (from modules.dep).
 declare -A seen_mod
@@ -163,8 +164,8 @@ if jars_stale "$BRIDGE_JAR" "$TESTKIT_JAR" ||
 fi
 cp "$BRIDGE_JAR" "$TESTKIT_JAR" "$work/"
 
-build_tools sigio_eventfd_epoll uinput_keyboard || die "tools: building the C tools failed"
-cp "$work/src/tools/sigio_eventfd_epoll" "$work/src/tools/uinput_keyboard" "$work/"
+build_tools sigio_eventfd_epoll uinput_keyboard gpio_sim_check || die "tools: building the C tools failed"
+cp "$work/src/tools/sigio_eventfd_epoll" "$work/src/tools/uinput_keyboard" "$work/src/tools/gpio_sim_check" "$work/"
 
 # The host test's classes, compiled now so that the run during the boot is quick.
 mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,verticles test-compile \
@@ -178,6 +179,7 @@ mvn -B -q -ntp -Dstyle.color=never -Dexec.skip=true -pl driver,verticles test-co
 r=$work/root
 mkdir -p "$r/modules"
 cp "$work/build/mypoll.ko" "$r/mypoll.ko"
+cp "$work/build/mypoll_gpio_sim.ko" "$r/mypoll_gpio_sim.ko"
 # The udev rule the package installs; the guest adds its examples.
 cp packaging/60-mypoll-bridge.rules "$r/"
 for p in "${mod_order[@]}"; do
@@ -330,6 +332,12 @@ if [ ${#benchlines[@]} -gt 0 ]; then
 		for (i = 1; i <= NF; i++) { if ($i == "loop_read_us") lr = i; if ($i == "consumer_us") cr = i }
 		rows[++n] = sprintf("%-34s %9s %9s", "java " $2 ", input frame, loop read", substr($(lr + 1), 5), substr($(lr + 2), 5))
 		rows[++n] = sprintf("%-34s %9s %9s", "java " $2 ", input frame, consumer", substr($(cr + 1), 5), substr($(cr + 2), 5))
+	}
+	$3 == "gpio" {
+		# The same path for the edges of a GPIO line of the simulated chip, from the gpiolib kernel timestamp.
+		for (i = 1; i <= NF; i++) { if ($i == "loop_read_us") lr = i; if ($i == "consumer_us") cr = i }
+		rows[++n] = sprintf("%-34s %9s %9s", "java " $2 ", GPIO edge, loop read", substr($(lr + 1), 5), substr($(lr + 2), 5))
+		rows[++n] = sprintf("%-34s %9s %9s", "java " $2 ", GPIO edge, consumer", substr($(cr + 1), 5), substr($(cr + 2), 5))
 	}
 	$2 == "burst" && $1 == "C" { b[++k] = sprintf("%-34s %12s", "C reference, reader", field("events_per_s")) }
 	$3 == "burst" { b[++k] = sprintf("%-34s %12s", "java " $2 ", event-bus consumer", field("events_per_s")) }

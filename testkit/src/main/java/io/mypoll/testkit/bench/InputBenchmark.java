@@ -46,8 +46,6 @@ public final class InputBenchmark {
     /** Time for the new loop to settle before the frames start. */
     private static final long SETTLE_MS = 500;
     /** The consumer has every frame once none came for this long (an emulated CPU may lag by seconds). */
-    private static final long QUIET_MS = 1_000;
-    private static final long DRAIN_LIMIT_MS = 30_000;
 
     private InputBenchmark() {
     }
@@ -98,7 +96,7 @@ public final class InputBenchmark {
             in.write("go\n");
             in.flush();
             String streamed = line(out, "streamed", tool);
-            awaitQuiet(consumer);
+            consumer.awaitQuiet();
             consumer.record(false);
             Histogram read = consumer.toRead();
             Histogram toConsumer = consumer.toConsumer();
@@ -119,15 +117,6 @@ public final class InputBenchmark {
         }
     }
 
-    /** Waits until no frame has come for {@link #QUIET_MS}, or {@link #DRAIN_LIMIT_MS}. */
-    private static void awaitQuiet(LatencyConsumer consumer) throws InterruptedException {
-        long limit = System.nanoTime() + DRAIN_LIMIT_MS * 1_000_000L;
-        long seen = -1;
-        while (consumer.received() != seen && System.nanoTime() < limit) {
-            seen = consumer.received();
-            Thread.sleep(QUIET_MS);
-        }
-    }
 
     /** The tool's next line, which must start with {@code word}. */
     private static String line(BufferedReader out, String word, String tool) throws IOException {

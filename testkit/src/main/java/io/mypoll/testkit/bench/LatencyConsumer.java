@@ -82,13 +82,27 @@ final class LatencyConsumer extends VerticleBase {
         lastSeq = seq;
         if (overrun) {
             overruns++;
-            lost += lostBefore;
         }
+        // An overrun's lost, or a GPIO edge's (the kernel's dropped edges before it).
+        lost += lostBefore;
         received++;
         lastReceivedNs = now;
         if (recording) {
             toConsumerNs.recordValue(Math.max(0, now - tsNs));
             toReadNs.recordValue(Math.max(0, readLatencyNs));
+        }
+    }
+
+    /**
+     * Waits until no event has come for a second (an emulated CPU may lag by seconds), or 30 s: the
+     * consumer then has every event the device will give.
+     */
+    void awaitQuiet() throws InterruptedException {
+        long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long seen = -1;
+        while (received() != seen && System.nanoTime() < limit) {
+            seen = received();
+            Thread.sleep(1_000); // the quiet period itself: no event within it ends the wait
         }
     }
 

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -109,6 +110,16 @@ final class GuestFixture implements AutoCloseable {
                         .setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(path))
                 .compose(req -> req.send())
                 .compose(resp -> resp.body().map(Buffer::toJsonObject)))
+                .await();
+    }
+
+    /** POSTs a JSON body; the answer's status code and its body as JSON. */
+    Map.Entry<Integer, JsonObject> post(String path, JsonObject body) {
+        return WebFixture.startedOn(clientContext, () -> client.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
+                        .putHeader("content-type", "application/json"))
+                .compose(req -> req.send(body.encode()))
+                .compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b.toJsonObject()))))
                 .await();
     }
 
