@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Builds the mypoll kernel module with W=1 and fails on any warning.
+# Builds the mypoll kernel module, and the simulated GPIO chip of the tests
+# (mypoll_gpio_sim.ko) where the kernel has CONFIG_GPIOLIB_IRQCHIP and
+# CONFIG_GPIO_CDEV, with W=1 and fails on any warning.
 #
 #   scripts/build-driver.sh [KDIR] [--chroot DIR] [--out OUTDIR]
 #
@@ -9,11 +11,13 @@
 #          directory in front is accepted too).
 # --chroot build inside this chroot (its own gcc and make), e.g. the trixie
 #          chroot printed by scripts/kernel-trees.sh
-# --out    where to copy mypoll.ko, default driver/kernel/
+# --out    where to copy mypoll.ko (and mypoll_gpio_sim.ko), default
+#          driver/kernel/
 #
 # The build runs in a private temporary copy of driver/kernel, so builds for
-# several kernels may run at once. The full build log goes to stderr; the last
-# line on stdout is the absolute path of the built mypoll.ko.
+# several kernels may run at once. The full build log goes to stderr. On
+# stdout, the absolute path of mypoll_gpio_sim.ko when it was built, then,
+# always as the last line, that of mypoll.ko; both are in OUTDIR.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,7 +67,7 @@ else
 fi
 trap 'rm -rf "$tmp"' EXIT
 
-cp "$SRC/mypoll.c" "$SRC/mypoll.h" "$SRC/Makefile" "$tmp/"
+cp "$SRC/mypoll.c" "$SRC/mypoll.h" "$SRC/mypoll_gpio_sim.c" "$SRC/Makefile" "$tmp/"
 [ ! -f "$SRC/Kbuild" ] || cp "$SRC/Kbuild" "$tmp/"
 
 log=$tmp/build.log
@@ -101,4 +105,12 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 cp "$tmp/mypoll.ko" "$OUT/mypoll.ko"
 echo "build-driver: OK, 0 warnings (KDIR=$KDIR${CHROOT:+, chroot $CHROOT})" >&2
+if [ -f "$tmp/mypoll_gpio_sim.ko" ]; then
+	cp "$tmp/mypoll_gpio_sim.ko" "$OUT/mypoll_gpio_sim.ko"
+	echo "$OUT/mypoll_gpio_sim.ko"
+else
+	# A stale one from an earlier build must not pass for this one.
+	rm -f "$OUT/mypoll_gpio_sim.ko"
+	echo "build-driver: no mypoll_gpio_sim.ko: the kernel lacks CONFIG_GPIOLIB_IRQCHIP or CONFIG_GPIO_CDEV" >&2
+fi
 echo "$OUT/mypoll.ko"

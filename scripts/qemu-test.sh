@@ -4,9 +4,10 @@
 #
 # For each kernel that scripts/kernel-trees.sh provides (6.1, 6.1-rt, 6.12 and
 # testing, the newest kernel Debian ships):
-# build the module against its tree, pack an initramfs with busybox, the
-# module, the statically linked mypoll_check, mypoll_stress and
-# sigio_eventfd_epoll and the guest init (scripts/qemu/init, with
+# build the modules against its tree, pack an initramfs with busybox,
+# mypoll.ko and the simulated GPIO chip mypoll_gpio_sim.ko, the statically
+# linked mypoll_check, mypoll_stress, sigio_eventfd_epoll and gpio_sim_check
+# and the guest init (scripts/qemu/init, with
 # scripts/qemu/guest-lib.sh), boot it with TCG, two vCPUs on two host threads
 # (multi-threaded TCG, so the guest's CPUs really run in parallel), and
 # collect the results the guest writes to its second serial port.
@@ -118,7 +119,7 @@ make_work /tmp/qemu-test.XXXXXX
 
 # ---- user-space tools, static, once ----------------------------------------
 
-guest_tools="mypoll_check mypoll_stress sigio_eventfd_epoll"
+guest_tools="mypoll_check mypoll_stress sigio_eventfd_epoll gpio_sim_check"
 # shellcheck disable=SC2086 # a list of names
 if ! build_tools STATIC=1 $guest_tools; then
 	log "FAIL: building driver/tools statically failed"
@@ -202,6 +203,11 @@ build_one() {
 		result "$k" "FAIL module build: no module at '$ko'"
 		return
 	fi
+	# Every kernel tested has what the simulated GPIO chip needs.
+	if [ ! -f "${ko%/*}/mypoll_gpio_sim.ko" ]; then
+		result "$k" "FAIL module build: no mypoll_gpio_sim.ko next to '$ko'"
+		return
+	fi
 	if [ ! -r "${vmlinuz[$k]}" ]; then
 		result "$k" "FAIL kernel image: '${vmlinuz[$k]}' not readable"
 		return
@@ -209,6 +215,7 @@ build_one() {
 
 	mkdir -p "$d/root"
 	cp "$ko" "$d/root/mypoll.ko"
+	cp "${ko%/*}/mypoll_gpio_sim.ko" "$d/root/mypoll_gpio_sim.ko"
 	for t in $guest_tools; do
 		cp "$tools/$t" "$d/root/"
 	done

@@ -259,3 +259,64 @@ kmemleak_check() {
 		say "PASS kmemleak: no leak suspected after the module was unloaded"
 	fi
 }
+
+# gpio_sim_unload NAME: rmmod mypoll_gpio_sim with a PASS or FAIL line; its
+# sysfs directory must be gone after it. Non-zero on failure.
+gpio_sim_unload() {
+	if ! rmmod mypoll_gpio_sim 2>/tmp/rmmod.err; then
+		say "FAIL $1: rmmod mypoll_gpio_sim: $(oneline /tmp/rmmod.err) (refcnt $(cat /sys/module/mypoll_gpio_sim/refcnt 2>/dev/null))"
+		return 1
+	fi
+	if [ -e /sys/kernel/mypoll_gpio_sim ] ||
+	   grep -q '^mypoll_gpio_sim ' /proc/modules; then
+		say "FAIL $1: rmmod done, but the module or /sys/kernel/mypoll_gpio_sim is still there"
+		return 1
+	fi
+	say "PASS $1: rmmod mypoll_gpio_sim, /sys/kernel/mypoll_gpio_sim gone"
+}
+
+# gpio_sim_checks: the simulated GPIO chip (/mypoll_gpio_sim.ko) through
+# /gpio_sim_check: bad parameters refused at load, the checks, a clean
+# unload; then, loaded again, the checks that take the chip away while a
+# line is requested, and an unload after them.
+gpio_sim_checks() {
+	for bad in lines=0 lines=65; do
+		if insmod /mypoll_gpio_sim.ko $bad 2>/tmp/insmod.err; then
+			say "FAIL gpio/module refuses $bad: insmod succeeded"
+			rmmod mypoll_gpio_sim
+		elif ! grep -q 'Invalid argument' /tmp/insmod.err; then
+			say "FAIL gpio/module refuses $bad: want EINVAL: $(oneline /tmp/insmod.err)"
+		elif grep -q '^mypoll_gpio_sim ' /proc/modules; then
+			say "FAIL gpio/module refuses $bad: insmod failed, but the module is listed in /proc/modules"
+		else
+			say "PASS gpio/module refuses $bad: $(oneline /tmp/insmod.err)"
+		fi
+	done
+	if ! insmod /mypoll_gpio_sim.ko 2>/tmp/insmod.err; then
+		say "FAIL gpio/module loads: insmod mypoll_gpio_sim.ko: $(oneline /tmp/insmod.err)"
+		return
+	fi
+	say "PASS gpio/module loads: insmod mypoll_gpio_sim.ko"
+	run_checker "gpio/" /gpio_sim_check --only \
+		chip,sysfs-errors,both-edges,rising-only,falling-only,overflow,debounce,output,busy,sigio
+	gpio_sim_unload "gpio/module unloads" || return
+	if ! insmod /mypoll_gpio_sim.ko 2>/tmp/insmod.err; then
+		say "FAIL gpio/module loads again: insmod mypoll_gpio_sim.ko: $(oneline /tmp/insmod.err)"
+		return
+	fi
+	run_checker "gpio/" /gpio_sim_check --only removal,removal-read
+	# Before 6.12 gpiolib never drops the module references of the lines
+	# that were requested when their chip was removed (see driver/README.md):
+	# there the module cannot be unloaded any more.
+	kernel=$(uname -r)
+	kmajor=${kernel%%.*}
+	kminor=${kernel#*.}
+	kminor=${kminor%%[!0-9]*}
+	if [ "$kmajor" -gt 6 ] || { [ "$kmajor" -eq 6 ] && [ "$kminor" -ge 12 ]; }; then
+		gpio_sim_unload "gpio/module unloads after removals"
+	elif rmmod mypoll_gpio_sim 2>/tmp/rmmod.err; then
+		say "FAIL gpio/module stays after removals: rmmod succeeded, but gpiolib of $kernel was expected to keep the references of the lines requested at the removals"
+	else
+		say "PASS gpio/module stays after removals: rmmod refused ($(oneline /tmp/rmmod.err)), refcnt $(cat /sys/module/mypoll_gpio_sim/refcnt): gpiolib of $kernel keeps the module references of lines requested when their chip was removed"
+	fi
+}
