@@ -67,6 +67,7 @@
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/property.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -98,22 +99,19 @@ static unsigned int sim_irq_type[SIM_MAX_LINES];	/* IRQ_TYPE_EDGE_* */
 static DECLARE_BITMAP(sim_requested, SIM_MAX_LINES);
 
 /*
- * Before 6.12 (seen on 6.1), gpiolib never lets go of a chip removed while
- * lines were requested: gpiod_free() of such a line puts neither the
- * device nor the module, so the removed device stays on gpiolib's list
- * with no chip, and gpio_name_to_desc(), which a chip with line names
- * calls when it registers, dereferences that missing chip. Once that has
- * happened the chip registers without line names. Guarded by sim_mutex.
- */
-static bool sim_no_names;
-
-/*
- * Line names, gc->names. gpiolib keeps pointers to them in its line
- * descriptors, which may outlive a removed chip, so they live as long as
- * the module.
+ * Line names. They come from a software node's "gpio-line-names", as a
+ * board's device tree gives them, not from gc->names: before 6.12 (seen on
+ * 6.1) gpiolib never lets go of a chip removed while lines were requested
+ * (gpiod_free() of such a line puts neither the device nor the module), so
+ * the removed device stays on gpiolib's list with no chip, and
+ * gpio_name_to_desc(), which gpiolib calls for a chip with gc->names when
+ * it registers, dereferences that missing chip. The property path does not
+ * look up other chips' names, so the chip keeps its names when it comes
+ * back. The node copies the names; it lives as long as the module.
  */
 static char sim_name_buf[SIM_MAX_LINES][SIM_NAME_LEN];
 static const char *sim_names[SIM_MAX_LINES];
+static struct fwnode_handle *sim_fwnode;
 
 static struct kobject *sim_kobj;
 
@@ -256,7 +254,7 @@ static int sim_register(void)
 	gc->owner = THIS_MODULE;
 	gc->base = -1;
 	gc->ngpio = lines;
-	gc->names = sim_no_names ? NULL : sim_names;
+	gc->fwnode = sim_fwnode;
 	gc->can_sleep = false;
 	gc->request = sim_request;
 	gc->free = sim_free;
@@ -298,12 +296,6 @@ static int sim_register(void)
  */
 static void sim_unregister(void)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
-	if (!bitmap_empty(sim_requested, lines) && !sim_no_names) {
-		sim_no_names = true;
-		pr_notice("removed with lines requested: gpiolib keeps the removed device for good, so the chip registers without line names from now on\n");
-	}
-#endif
 	gpiochip_remove(sim_chip);
 	kfree(sim_chip);
 	WRITE_ONCE(sim_chip, NULL);
@@ -485,6 +477,7 @@ static const struct attribute_group sim_group = {
 
 static int __init sim_init(void)
 {
+	struct property_entry props[2] = { };
 	unsigned int i;
 	int err;
 
@@ -496,10 +489,16 @@ static int __init sim_init(void)
 		snprintf(sim_name_buf[i], SIM_NAME_LEN, "sim%u", i);
 		sim_names[i] = sim_name_buf[i];
 	}
+	props[0] = PROPERTY_ENTRY_STRING_ARRAY_LEN("gpio-line-names", sim_names, lines);
+	sim_fwnode = fwnode_create_software_node(props, NULL);
+	if (IS_ERR(sim_fwnode))
+		return PTR_ERR(sim_fwnode);
 
 	sim_kobj = kobject_create_and_add("mypoll_gpio_sim", kernel_kobj);
-	if (!sim_kobj)
-		return -ENOMEM;
+	if (!sim_kobj) {
+		err = -ENOMEM;
+		goto node;
+	}
 	err = sysfs_create_group(sim_kobj, &sim_group);
 	if (err)
 		goto put;
@@ -514,6 +513,8 @@ static int __init sim_init(void)
 
 put:
 	kobject_put(sim_kobj);
+node:
+	fwnode_remove_software_node(sim_fwnode);
 	return err;
 }
 
@@ -529,6 +530,7 @@ static void __exit sim_exit(void)
 	if (sim_chip)
 		sim_unregister();
 	mutex_unlock(&sim_mutex);
+	fwnode_remove_software_node(sim_fwnode);
 }
 
 module_init(sim_init);
