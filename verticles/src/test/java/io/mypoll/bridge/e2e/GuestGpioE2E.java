@@ -72,17 +72,24 @@ class GuestGpioE2E {
     @Test
     @Order(1)
     void edgesDrivenOnALineArriveInOrderWithTheirEdgeAndKernelTimestamp() throws Exception {
+        // Ten changes from the line's level now: the first is the edge away from it.
+        int from = chipValue(0) - '0';
+        StringBuilder levels = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            levels.append(' ').append((i % 2 == 0 ? 1 : 0) ^ from);
+        }
         List<JsonObject> edges;
         try (GuestFixture.Socket socket = listening()) {
-            guest.request("gpio-pull 0 1 0 1 0 1 0 1 0 1 0", 30_000);
+            guest.request("gpio-pull 0" + levels, 30_000);
             edges = socket.events(30_000, e -> edgeOf(e, GPIO, 0), 10);
         }
-        String detail = "[" + guest.mode + "] " + edges;
+        String detail = "[" + guest.mode + "] from " + from + ":" + levels + ": " + edges;
         assertEquals(10, edges.size(), detail);
         for (int i = 0; i < edges.size(); i++) {
             JsonObject e = edges.get(i);
-            assertEquals(i % 2 == 0 ? "rising" : "falling", e.getString("type"), detail);
-            assertEquals(i % 2 == 0 ? 1 : 0, e.getInteger("value"), detail);
+            int value = (i % 2 == 0 ? 1 : 0) ^ from;
+            assertEquals(value == 1 ? "rising" : "falling", e.getString("type"), detail);
+            assertEquals(value, e.getInteger("value"), detail);
             assertEquals("sim0", e.getString("name"), detail);
             assertEquals(0L, e.getLong("lost"), detail);
             assertTrue(e.getLong("tsNs") > 0 && e.getDouble("latencyUs") >= 0, "a kernel timestamp: " + detail);
@@ -128,9 +135,11 @@ class GuestGpioE2E {
     @Order(3)
     void aBouncingInputWithinTheDebouncePeriodGivesOneEdge() throws Exception {
         List<JsonObject> edges;
+        String answer;
         try (GuestFixture.Socket socket = listening()) {
-            // Nine changes of sim4 within a few ms, ending high; then, past the period, an edge of sim6.
-            guest.request("gpio-bounce 4 6", 30_000);
+            // Nine changes of sim4 within a few ms, from its level to the other; then, past the period,
+            // an edge of sim6.
+            answer = guest.request("gpio-bounce 4 6", 30_000);
             // The marker on sim6 comes after sim4's settled edge: everything of sim4 is in by then.
             edges = new java.util.ArrayList<>();
             long deadline = System.currentTimeMillis() + 30_000;
@@ -139,10 +148,11 @@ class GuestGpioE2E {
             }
         }
         List<JsonObject> bounced = edges.stream().takeWhile(e -> e.getInteger("line") == 4).toList();
-        String detail = "[" + guest.mode + "] " + edges;
+        String detail = "[" + guest.mode + "] " + answer + ": " + edges;
         assertTrue(edges.size() > bounced.size(), "the marker edge of sim6 arrived: " + detail);
         assertEquals(1, bounced.size(), "one edge for the bouncing input: " + detail);
-        assertEquals("rising", bounced.get(0).getString("type"), detail);
+        assertEquals("0".equals(GuestFixture.field(answer, "from")) ? "rising" : "falling",
+                bounced.get(0).getString("type"), "the edge to the level it settled at: " + detail);
         assertEquals(0L, bounced.get(0).getLong("lost"), "debounced edges are not lost ones: " + detail);
     }
 
