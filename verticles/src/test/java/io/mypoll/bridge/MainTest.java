@@ -247,6 +247,28 @@ class MainTest {
     }
 
     @Test
+    void aGpioOutputWithEdgesStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"p\", \"type\": \"gpio\", "
+                + "\"chip\": \"/dev/gpiochip0\", \"lines\": [{\"line\": 4, \"direction\": \"output\", "
+                + "\"edges\": \"rising\"}]}]}", "devices[0].lines[0].edges: an output line has no edges (only inputs "
+                + "make events)");
+    }
+
+    @Test
+    void aDebounceOnAGpioOutputStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"p\", \"type\": \"gpio\", "
+                + "\"chip\": \"/dev/gpiochip0\", \"lines\": [{\"line\": 4, \"direction\": \"output\", "
+                + "\"debounceMs\": 10}]}]}", "devices[0].lines[0].debounceMs: an output line has no debounce period");
+    }
+
+    @Test
+    void aGpioChipThatIsNotOneStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
+        assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"p\", \"type\": \"gpio\", "
+                + "\"chip\": \"/dev/null\", \"lines\": [0]}]}", "devices.p: cannot open gpio device /dev/null: "
+                + "/dev/null is not a GPIO chip");
+    }
+
+    @Test
     void anInputDeviceNameThatNothingHasStopsStartUp(@TempDir Path dir) throws Exception {
         assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"k\", \"type\": \"evdev\", "
                 + "\"name\": \"No Such Scanner\"}]}", "devices.k: cannot open evdev device named 'No Such Scanner': "
