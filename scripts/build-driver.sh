@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # Builds the mypoll kernel module with W=1 and fails on any warning.
 #
-#   scripts/build-driver.sh [KDIR] [--chroot DIR] [--out OUTDIR]
+#   scripts/build-driver.sh [KDIR] [--chroot DIR] [--cross PREFIX] [--out OUTDIR]
 #
 # KDIR     kernel build tree, default /lib/modules/$(uname -r)/build. With
 #          --chroot, the path inside the chroot (a path given with the chroot
 #          directory in front is accepted too).
 # --chroot build inside this chroot (its own gcc and make), e.g. the trixie
 #          chroot printed by scripts/kernel-trees.sh
+# --cross  cross-compile with the compiler of this prefix
+#          (CROSS_COMPILE=PREFIX), e.g. aarch64-linux-gnu- for the arm64
+#          tree printed by scripts/kernel-trees.sh
 # --out    where to copy mypoll.ko, default driver/kernel/
 #
 # The build runs in a private temporary copy of driver/kernel, so builds for
@@ -20,6 +23,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRC=$ROOT/driver/kernel
 KDIR=
 CHROOT=
+CROSS=
 OUT=$SRC
 
 usage() {
@@ -31,6 +35,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--chroot) [ $# -ge 2 ] || usage; CHROOT=$2; shift 2 ;;
 	--chroot=*) CHROOT=${1#*=}; shift ;;
+	--cross) [ $# -ge 2 ] || usage; CROSS=$2; shift 2 ;;
+	--cross=*) CROSS=${1#*=}; shift ;;
 	--out) [ $# -ge 2 ] || usage; OUT=$2; shift 2 ;;
 	--out=*) OUT=${1#*=}; shift ;;
 	-h | --help) usage ;;
@@ -68,6 +74,7 @@ cp "$SRC/mypoll.c" "$SRC/mypoll.h" "$SRC/Makefile" "$tmp/"
 
 log=$tmp/build.log
 cmd=(make -C "$inner" KDIR="$KDIR" W=1)
+[ -z "$CROSS" ] || cmd+=(CROSS_COMPILE="$CROSS")
 if [ -n "$CHROOT" ]; then
 	# objtool of newer kernels reads /proc; the chroot gets its own /proc
 	# in a private mount namespace, gone when the build ends.
@@ -100,5 +107,5 @@ fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 cp "$tmp/mypoll.ko" "$OUT/mypoll.ko"
-echo "build-driver: OK, 0 warnings (KDIR=$KDIR${CHROOT:+, chroot $CHROOT})" >&2
+echo "build-driver: OK, 0 warnings (KDIR=$KDIR${CHROOT:+, chroot $CHROOT}${CROSS:+, CROSS_COMPILE=$CROSS})" >&2
 echo "$OUT/mypoll.ko"
