@@ -4,13 +4,16 @@
 # (mypoll_gpio_sim.ko) where the kernel has CONFIG_GPIOLIB_IRQCHIP and
 # CONFIG_GPIO_CDEV, with W=1 and fails on any warning.
 #
-#   scripts/build-driver.sh [KDIR] [--chroot DIR] [--out OUTDIR]
+#   scripts/build-driver.sh [KDIR] [--chroot DIR] [--cross PREFIX] [--out OUTDIR]
 #
 # KDIR     kernel build tree, default /lib/modules/$(uname -r)/build. With
 #          --chroot, the path inside the chroot (a path given with the chroot
 #          directory in front is accepted too).
 # --chroot build inside this chroot (its own gcc and make), e.g. the trixie
 #          chroot printed by scripts/kernel-trees.sh
+# --cross  cross-compile with the compiler of this prefix
+#          (CROSS_COMPILE=PREFIX), e.g. aarch64-linux-gnu- for the arm64
+#          tree printed by scripts/kernel-trees.sh
 # --out    where to copy mypoll.ko (and mypoll_gpio_sim.ko), default
 #          driver/kernel/
 #
@@ -24,6 +27,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRC=$ROOT/driver/kernel
 KDIR=
 CHROOT=
+CROSS=
 OUT=$SRC
 
 usage() {
@@ -35,6 +39,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--chroot) [ $# -ge 2 ] || usage; CHROOT=$2; shift 2 ;;
 	--chroot=*) CHROOT=${1#*=}; shift ;;
+	--cross) [ $# -ge 2 ] || usage; CROSS=$2; shift 2 ;;
+	--cross=*) CROSS=${1#*=}; shift ;;
 	--out) [ $# -ge 2 ] || usage; OUT=$2; shift 2 ;;
 	--out=*) OUT=${1#*=}; shift ;;
 	-h | --help) usage ;;
@@ -72,6 +78,7 @@ cp "$SRC/mypoll.c" "$SRC/mypoll.h" "$SRC/mypoll_gpio_sim.c" "$SRC/Makefile" "$tm
 
 log=$tmp/build.log
 cmd=(make -C "$inner" KDIR="$KDIR" W=1)
+[ -z "$CROSS" ] || cmd+=(CROSS_COMPILE="$CROSS")
 if [ -n "$CHROOT" ]; then
 	# objtool of newer kernels reads /proc; the chroot gets its own /proc
 	# in a private mount namespace, gone when the build ends.
@@ -104,7 +111,7 @@ fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 cp "$tmp/mypoll.ko" "$OUT/mypoll.ko"
-echo "build-driver: OK, 0 warnings (KDIR=$KDIR${CHROOT:+, chroot $CHROOT})" >&2
+echo "build-driver: OK, 0 warnings (KDIR=$KDIR${CHROOT:+, chroot $CHROOT}${CROSS:+, CROSS_COMPILE=$CROSS})" >&2
 if [ -f "$tmp/mypoll_gpio_sim.ko" ]; then
 	cp "$tmp/mypoll_gpio_sim.ko" "$OUT/mypoll_gpio_sim.ko"
 	echo "$OUT/mypoll_gpio_sim.ko"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Prepares the four kernels the mypoll module is built and tested against,
+# Prepares the kernels the mypoll module is built and tested against,
 # installing whatever is missing, and prints one line per kernel:
 #
 #   NAME KDIR VMLINUZ CHROOT
@@ -11,6 +11,9 @@
 #           with trixie's own gcc inside a debootstrapped chroot
 #   testing Debian's testing suite's linux-headers-amd64 / linux-image-amd64
 #           (the newest kernel Debian ships), likewise in a chroot of testing
+#   6.1-arm64 Debian 12 linux-headers-arm64 / linux-image-arm64, cross-built
+#           on this host with Debian's gcc-aarch64-linux-gnu
+#           (build-driver.sh --cross aarch64-linux-gnu-)
 #
 # Names are given as arguments to prepare only those kernels (default: all).
 #
@@ -18,6 +21,15 @@
 # KDIR is the path make sees: inside CHROOT when CHROOT is not "-" (pass it with
 # --chroot CHROOT to scripts/build-driver.sh). VMLINUZ is always a path on this
 # host, usable as it is by qemu -kernel. All paths are absolute.
+#
+# The arm64 packages are downloaded with a private apt configuration (this
+# host's dpkg gets no foreign architecture) and unpacked, not installed, into
+# $MYPOLL_CACHE/bookworm-arm64: the kernel and its modules (boot/,
+# lib/modules/), its headers, Debian's arm64 busybox (bin/busybox, for the
+# guest) and the amd64 linux-kbuild-6.1 of the same version, whose host
+# programs (fixdep, modpost) the headers' scripts/ link points to; the
+# headers' Makefile is made to include the unpacked -common tree. VMLINUZ of
+# 6.1-arm64 is in that directory's boot/, as those of the chroots are.
 #
 # Idempotent: a rerun only checks that everything is in place. Progress goes
 # to stderr; stdout holds the kernels' lines only.
@@ -32,7 +44,7 @@
 set -euo pipefail
 
 CACHE=${MYPOLL_CACHE:-/var/cache/mypoll-bridge}
-ALL="6.1 6.1-rt 6.12 testing"
+ALL="6.1 6.1-rt 6.12 testing 6.1-arm64"
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "kernel-trees: $*" >&2; }
@@ -167,10 +179,76 @@ prepare_chroot() {
 	fi
 }
 
+# ---- 6.1-arm64: unpacked from Debian 12's arm64 packages ----------------------
+
+# prepare_arm64: the arm64 kernel, its headers and busybox in
+# $CACHE/bookworm-arm64 (see the top of this file), and the cross compiler
+# on this host; sets arm64_kdir and arm64_vmlinuz.
+prepare_arm64() {
+	local root=$CACHE/bookworm-arm64 apt=$CACHE/bookworm-arm64.apt m ver abi deb
+	local key=/usr/share/keyrings/debian-archive-keyring.gpg
+	local opts=(-o "Dir::Etc::SourceList=$apt/sources.list"
+		-o Dir::Etc::SourceParts=/nonexistent
+		-o "Dir::State::Lists=$apt/lists" -o "Dir::State::status=$apt/status"
+		-o "Dir::Cache=$apt/cache" -o APT::Architecture=arm64
+		-o APT::Architectures::=arm64 -o APT::Architectures::=amd64
+		-o APT::Sandbox::User=root -o Debug::NoLocking=1)
+
+	mapfile -t need < <(missing_pkgs "" gcc-aarch64-linux-gnu)
+	if [ ${#need[@]} -gt 0 ]; then
+		log "installing on this host: ${need[*]}"
+		apt-get update >&2
+		apt-get install -y --no-install-recommends "${need[@]}" >&2
+	fi
+	if [ ! -f "$root/complete" ]; then
+		m=$(mirror)
+		log "downloading Debian 12's arm64 kernel, headers and busybox from $m into $root"
+		rm -rf "$root" "$apt"
+		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" \
+			"$apt/debs" "$root"
+		: >"$apt/status"
+		{
+			echo "deb [arch=arm64,amd64 signed-by=$key] $m bookworm main"
+			echo "deb [arch=arm64,amd64 signed-by=$key] $m bookworm-updates main"
+			echo "deb [arch=arm64,amd64 signed-by=$key] http://deb.debian.org/debian-security bookworm-security main"
+		} >"$apt/sources.list"
+		apt-get "${opts[@]}" update >&2
+		# The versioned packages behind linux-headers-arm64, and the
+		# amd64 kbuild tools of exactly their version.
+		abi=$(apt-cache "${opts[@]}" depends linux-headers-arm64 |
+			sed -n 's/^ *Depends: linux-headers-\(.*\)-arm64$/\1/p' |
+			head -n 1)
+		[ -n "$abi" ] || die "cannot resolve linux-headers-arm64"
+		ver=$(apt-cache "${opts[@]}" show "linux-headers-$abi-arm64" |
+			sed -n 's/^Version: //p' | head -n 1)
+		(cd "$apt/debs" && apt-get "${opts[@]}" download \
+			"linux-image-$abi-arm64" "linux-headers-$abi-arm64" \
+			"linux-headers-$abi-common=$ver" \
+			"linux-kbuild-${abi%%.0-*}:amd64=$ver" \
+			busybox-static:arm64) >&2
+		for deb in "$apt/debs"/*.deb; do
+			dpkg-deb -x "$deb" "$root"
+		done
+		sed -i "s|^include /usr/src/|include $root/usr/src/|" \
+			"$root/usr/src/linux-headers-$abi-arm64/Makefile"
+		rm -rf "$apt"
+		echo "$abi" >"$root/complete"
+	fi
+	abi=$(cat "$root/complete")
+	arm64_kdir=$root/usr/src/linux-headers-$abi-arm64
+	arm64_vmlinuz=$root/boot/vmlinuz-$abi-arm64
+	[ -f "$arm64_kdir/Makefile" ] || die "$arm64_kdir is not a kernel build tree"
+	[ -x "$arm64_kdir/scripts/basic/fixdep" ] || die "$arm64_kdir/scripts has no host programs"
+	[ -f "$arm64_vmlinuz" ] || die "$arm64_vmlinuz is missing"
+	[ -x "$root/bin/busybox" ] || die "$root/bin/busybox is missing"
+}
+
 ! wanted 6.12 || prepare_chroot trixie
 ! wanted testing || prepare_chroot testing
+! wanted 6.1-arm64 || prepare_arm64
 
 ! wanted 6.1 || kernel_line 6.1 "" linux-headers-amd64 linux-image-amd64
 ! wanted 6.1-rt || kernel_line 6.1-rt "" linux-headers-rt-amd64 linux-image-rt-amd64
 ! wanted 6.12 || kernel_line 6.12 "$CACHE/trixie" linux-headers-amd64 linux-image-amd64
 ! wanted testing || kernel_line testing "$CACHE/testing" linux-headers-amd64 linux-image-amd64
+! wanted 6.1-arm64 || echo "6.1-arm64 $arm64_kdir $arm64_vmlinuz -"

@@ -3,14 +3,18 @@
 # Test the mypoll kernel module in real Linux kernels booted under QEMU.
 #
 # For each kernel that scripts/kernel-trees.sh provides (6.1, 6.1-rt, 6.12 and
-# testing, the newest kernel Debian ships):
+# testing, the newest kernel Debian ships, on x86_64; 6.1-arm64, Debian 12's
+# arm64 kernel):
 # build the modules against its tree, pack an initramfs with busybox,
 # mypoll.ko and the simulated GPIO chip mypoll_gpio_sim.ko, the statically
 # linked mypoll_check, mypoll_stress, sigio_eventfd_epoll and gpio_sim_check
 # and the guest init (scripts/qemu/init, with
 # scripts/qemu/guest-lib.sh), boot it with TCG, two vCPUs on two host threads
 # (multi-threaded TCG, so the guest's CPUs really run in parallel), and
-# collect the results the guest writes to its second serial port.
+# collect the results the guest writes to its second serial port. For
+# 6.1-arm64 the module and the tools are cross-compiled (Debian's
+# gcc-aarch64-linux-gnu), and the guest is QEMU's arm64 "virt" board with
+# Debian's arm64 busybox (see boot_guest in scripts/qemu/host-lib.sh).
 #
 # Usage: scripts/qemu-test.sh [--kernel NAME]... [--timeout S] [--jobs N]
 #                             [--measure N[,K]] [--keep]
@@ -24,7 +28,7 @@ ROOT=$PWD
 
 KERNEL_TREES=${KERNEL_TREES:-$ROOT/scripts/kernel-trees.sh}
 BUILD_DRIVER=${BUILD_DRIVER:-$ROOT/scripts/build-driver.sh}
-ALL_KERNELS="6.1 6.1-rt 6.12 testing"
+ALL_KERNELS="6.1 6.1-rt 6.12 testing 6.1-arm64"
 BENCH_KERNEL=6.1
 # Module timer period at load; the checker sets its own for the timer check.
 LOAD_PERIOD_US=100000
@@ -97,6 +101,18 @@ case "$measure" in
 esac
 [ "$jobs" -le 3 ] || jobs=3
 
+# arch_of KERNEL: the architecture its guest runs, as boot_guest names it.
+arch_of() {
+	case "$1" in
+	*-arm64) echo arm64 ;;
+	*) echo x86_64 ;;
+	esac
+}
+arm64=0
+for k in "${kernels[@]}"; do
+	[ "$(arch_of "$k")" = x86_64 ] || arm64=1
+done
+
 TOOL=qemu-test
 # shellcheck source=scripts/qemu/host-lib.sh
 . scripts/qemu/host-lib.sh
@@ -104,6 +120,11 @@ TOOL=qemu-test
 # ---- prerequisites ----------------------------------------------------------
 
 if ! need_packages qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev; then
+	log "FAIL: cannot install $missing_packages"
+	exit 1
+fi
+if [ $arm64 = 1 ] && ! need_packages qemu-system-arm gcc-aarch64-linux-gnu \
+	libc6-dev-arm64-cross; then
 	log "FAIL: cannot install $missing_packages"
 	exit 1
 fi
@@ -125,13 +146,22 @@ if ! build_tools STATIC=1 $guest_tools; then
 	log "FAIL: building driver/tools statically failed"
 	exit 1
 fi
+# shellcheck disable=SC2086 # a list of names
+if [ $arm64 = 1 ] && ! build_tools --in "$work/src-arm64" STATIC=1 \
+	CC=aarch64-linux-gnu-gcc $guest_tools; then
+	log "FAIL: cross-compiling driver/tools statically for arm64 failed"
+	exit 1
+fi
 tools=$work/src/tools
+arm64_tools=$work/src-arm64/tools
 for t in $guest_tools; do
-	# ldd succeeds only on a dynamic executable.
-	if ldd "$tools/$t" >/dev/null 2>&1; then
-		log "FAIL: $t is not statically linked"
-		exit 1
-	fi
+	for f in "$tools/$t" "$arm64_tools/$t"; do
+		# A dynamic executable names its interpreter.
+		if [ -f "$f" ] && readelf -l "$f" | grep -q INTERP; then
+			log "FAIL: $f is not statically linked"
+			exit 1
+		fi
+	done
 done
 
 # ---- kernels ------------------------------------------------------------------
@@ -189,10 +219,12 @@ result() {
 }
 
 build_one() {
-	local k=$1 d=$work/$1 ko
+	local k=$1 d=$work/$1 ko arch busybox=/bin/busybox root tool_dir=$tools
 	local args=("${kdir[$k]}")
 
+	arch=$(arch_of "$k")
 	[ "${croot[$k]}" = - ] || args+=(--chroot "${croot[$k]}")
+	[ "$arch" = x86_64 ] || args+=(--cross aarch64-linux-gnu-)
 	args+=(--out "$d/build")
 	if ! "$BUILD_DRIVER" "${args[@]}" >"$d/build.out" 2>"$d/build.log"; then
 		result "$k" "FAIL module build: $BUILD_DRIVER ${args[*]} failed: $(tail -n 3 "$d/build.log" "$d/build.out" | grep -v '^==>' | grep -v '^$' | tail -n 3 | tr '\n' ' ')"
@@ -216,10 +248,23 @@ build_one() {
 	mkdir -p "$d/root"
 	cp "$ko" "$d/root/mypoll.ko"
 	cp "${ko%/*}/mypoll_gpio_sim.ko" "$d/root/mypoll_gpio_sim.ko"
+	if [ "$arch" = arm64 ]; then
+		tool_dir=$arm64_tools
+		# The unpacked packages' root (scripts/kernel-trees.sh): the
+		# arm64 busybox, and the kernel's modules boot_guest needs.
+		root=${vmlinuz[$k]%/boot/*}
+		busybox=$root/bin/busybox
+		# shellcheck disable=SC2086 # a list of names
+		if ! add_modules "$d/root" "$root" "${vmlinuz[$k]##*/vmlinuz-}" \
+			$ARM64_GUEST_MODULES 2>"$d/modules.err"; then
+			result "$k" "FAIL kernel modules: $(tr '\n' ' ' <"$d/modules.err")"
+			return
+		fi
+	fi
 	for t in $guest_tools; do
-		cp "$tools/$t" "$d/root/"
+		cp "$tool_dir/$t" "$d/root/"
 	done
-	make_initramfs "$d/root" scripts/qemu/init "$d/initrd.gz"
+	make_initramfs "$d/root" scripts/qemu/init "$d/initrd.gz" "$busybox"
 	touch "$d/ready"
 }
 
@@ -228,7 +273,8 @@ boot_one() {
 
 	[ "$k" != "$BENCH_KERNEL" ] || bench=1
 	boot_guest "$work/$k" "${vmlinuz[$k]}" "$timeout_s" 512 \
-		"mpt.period=$LOAD_PERIOD_US mpt.bench=$bench mpt.measure=$measure"
+		"mpt.period=$LOAD_PERIOD_US mpt.bench=$bench mpt.measure=$measure" \
+		"$(arch_of "$k")"
 }
 
 for k in "${kernels[@]}"; do

@@ -39,7 +39,8 @@ step "C tools"
 make -C driver/tools
 step "mvn verify"
 mvn -B -ntp verify "$@"
-# The kernel module in real kernels (6.1, 6.1 PREEMPT_RT, 6.12) under QEMU.
+# The kernel module in real kernels (6.1, 6.1 PREEMPT_RT, 6.12, testing; and
+# Debian 12's arm64 6.1, cross-built) under QEMU.
 step "kernel module under QEMU"
 guests scripts/qemu-test.sh
 # The Debian packages, installed in an overlay of the Debian 13 chroot that

@@ -8,9 +8,10 @@
 # "PASS|FAIL name: detail", and "END" last.
 
 # Mounts what every guest needs, points fd 3 at the second serial port
-# (ttyS1) so that kernel messages on the console (ttyS0) can never mix into
-# the results, says "START <kernel>" and notes where the kernel log stands,
-# so that only what comes after counts (check_kernel_log).
+# (ttyS1; a virtio serial port on arm64) so that kernel messages on the
+# console (ttyS0, ttyAMA0) can never mix into the results, says "START
+# <kernel>" and notes where the kernel log stands, so that only what comes
+# after counts (check_kernel_log).
 guest_start() {
 	/bin/busybox --install -s /bin
 	export PATH=/bin
@@ -19,7 +20,20 @@ guest_start() {
 	mount -t devtmpfs devtmpfs /dev
 	mkdir -p /tmp
 	mount -t tmpfs tmpfs /tmp
-	if [ -c /dev/ttyS1 ]; then
+	# The kernel's own modules the guest needs first, in this order: on
+	# arm64 the virtio transport and serial port that carry the results
+	# (the "virt" board has one UART, the console) and the virtio keyboard.
+	if [ -f /modules/order ]; then
+		while read -r m; do
+			insmod "/modules/$m"
+		done </modules/order
+	fi
+	# The virtio serial port first: arm64's kernel has a /dev/ttyS1 with no
+	# UART behind it. A write to the port returns once the host has the
+	# data.
+	if [ -f /modules/order ] && results_port=$(virtio_port results); then
+		exec 3>"$results_port"
+	elif [ -c /dev/ttyS1 ]; then
 		exec 3>/dev/ttyS1
 	else
 		exec 3>/dev/console
@@ -79,6 +93,28 @@ wait_for() {
 
 wait_nodes() {
 	wait_for present "$@"
+}
+
+# virtio_port NAME: prints the device node of the virtio serial port that
+# the host named NAME (its number, /dev/vportNpM, depends on the order in
+# which the virtio devices were probed, and there is no udev for
+# /dev/virtio-ports/NAME), once it is there; waits up to 5 s.
+virtio_port() {
+	i=0
+	while [ $i -lt 50 ]; do
+		for f in /sys/class/virtio-ports/*/name; do
+			if [ "$(cat "$f" 2>/dev/null)" = "$1" ]; then
+				f=${f%/name}
+				if [ -c "/dev/${f##*/}" ]; then
+					echo "/dev/${f##*/}"
+					return 0
+				fi
+			fi
+		done
+		usleep 100000
+		i=$((i + 1))
+	done
+	return 1
 }
 
 # load [-q] NAME ARGS...: insmod /mypoll.ko ARGS with a FAIL line, and a

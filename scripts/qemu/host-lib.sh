@@ -64,28 +64,36 @@ cleanup() {
 	fi
 }
 
-# build_tools MAKE_ARGS...: builds driver/tools in $work/src/tools, a copy,
-# so that the tree's own builds stay as they are. Non-zero, with the end of
-# the build log on stderr, when make fails.
+# build_tools [--in DIR] MAKE_ARGS...: builds driver/tools in
+# $work/src/tools (or DIR/tools), a copy, so that the tree's own builds stay
+# as they are. Non-zero, with the end of the build log on stderr, when make
+# fails.
 build_tools() {
-	mkdir -p "$work/src/kernel"
-	cp -r driver/tools "$work/src/tools"
-	cp driver/kernel/mypoll.h "$work/src/kernel/"
-	make -C "$work/src/tools" clean >/dev/null 2>&1 || true
-	if ! make -C "$work/src/tools" "$@" >"$work/tools.log" 2>&1; then
-		tail -n 30 "$work/tools.log" >&2
+	local src=$work/src
+
+	if [ "$1" = --in ]; then
+		src=$2
+		shift 2
+	fi
+	mkdir -p "$src/kernel"
+	cp -r driver/tools "$src/tools"
+	cp driver/kernel/mypoll.h "$src/kernel/"
+	make -C "$src/tools" clean >/dev/null 2>&1 || true
+	if ! make -C "$src/tools" "$@" >"$src/tools.log" 2>&1; then
+		tail -n 30 "$src/tools.log" >&2
 		return 1
 	fi
 }
 
-# make_initramfs DIR INIT OUT: the guest's root in DIR (busybox, /init
-# from INIT, the guest helpers, /dev/console), packed into OUT. What else
-# the guest needs is copied into DIR before.
+# make_initramfs DIR INIT OUT [BUSYBOX]: the guest's root in DIR (busybox,
+# this host's or BUSYBOX, /init from INIT, the guest helpers,
+# /dev/console), packed into OUT. What else the guest needs is copied into
+# DIR before.
 make_initramfs() {
 	local r=$1
 
 	mkdir -p "$r/bin" "$r/dev" "$r/proc" "$r/sys" "$r/tmp"
-	cp /bin/busybox "$r/bin/busybox"
+	cp "${4:-/bin/busybox}" "$r/bin/busybox"
 	ln -s busybox "$r/bin/sh"
 	install -m 0755 "$2" "$r/init"
 	install -m 0644 scripts/qemu/guest-lib.sh "$r/guest-lib.sh"
@@ -93,6 +101,27 @@ make_initramfs() {
 	mknod -m 0600 "$r/dev/console" c 5 1
 	(cd "$r" && find . | cpio -o -H newc --quiet) | gzip -1 >"$3"
 }
+
+# add_modules DIR KROOT RELEASE MODULE...: copies the kernel's modules
+# (paths under kernel/, without .ko) from KROOT/lib/modules/RELEASE into
+# DIR/modules, and their names in that order into DIR/modules/order, which
+# guest_start loads first.
+add_modules() {
+	local r=$1 from=$2/lib/modules/$3/kernel m
+
+	shift 3
+	mkdir -p "$r/modules"
+	for m in "$@"; do
+		cp "$from/$m.ko" "$r/modules/" || return 1
+		echo "${m##*/}.ko" >>"$r/modules/order"
+	done
+}
+
+# The modules of Debian's arm64 kernel that an arm64 guest (boot_guest)
+# needs for its results port and its keyboard, for add_modules.
+# shellcheck disable=SC2034 # used by the scripts that source this
+ARM64_GUEST_MODULES="drivers/virtio/virtio_mmio drivers/char/virtio_console
+drivers/virtio/virtio_input"
 
 # boot_why STATUS SECONDS: why a guest gave no complete result, from the
 # exit status of timeout(1) around its qemu.
@@ -105,10 +134,13 @@ boot_why() {
 }
 
 # console_tail FILE PREFIX: the last 25 lines of a guest console, without
-# the firmware's terminal escapes and blank lines.
+# the firmware's terminal escapes and blank lines. An empty console (a
+# "quiet" arm64 guest before its first message) prints nothing and is no
+# error.
 console_tail() {
-	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' "$1" 2>/dev/null |
-		tr -d '\r' | grep -v '^[[:space:]]*$' | tail -n 25 | sed "s/^/$2/"
+	{ sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' "$1" 2>/dev/null |
+		tr -d '\r' | grep -v '^[[:space:]]*$' || true; } |
+		tail -n 25 | sed "s/^/$2/"
 }
 
 # What a guest's kernel command line always has: sysrq for guest_dump, and
@@ -156,7 +188,7 @@ guest_dump() {
 	tail -n +"$start" "$d/console.log" | tr -d '\r' >"$d/hang.log"
 }
 
-# boot_guest DIR KERNEL TIMEOUT MEMORY_MB APPEND: boots KERNEL with
+# boot_guest DIR KERNEL TIMEOUT MEMORY_MB APPEND [ARCH]: boots KERNEL with
 # DIR/initrd.gz (made by make_initramfs; nothing happens unless DIR/ready
 # exists) under TCG with two vCPUs on two host threads, so that the guest's
 # CPUs really run in parallel, for at most TIMEOUT seconds. The guest's
@@ -164,17 +196,35 @@ guest_dump() {
 # DIR/results.log; "STATUS SECONDS" go to DIR/boot, STATUS as timeout(1)
 # gives it (124: out of time). A guest out of time is dumped (guest_dump)
 # before it is stopped. APPEND is added to the kernel command line.
+# ARCH is x86_64 (the default, a PC) or arm64: QEMU's "virt" board with two
+# Cortex-A57 cores, whose one UART is the console; the results go to a
+# virtio serial port named "results" (the guest loads virtio_mmio and
+# virtio_console from /modules, see guest_start), and a virtio keyboard
+# takes guest_dump's sysrq keys (virtio_input binds only a virtio 1.0
+# device: QEMU makes virtio-mmio ones legacy unless told otherwise).
 boot_guest() {
 	local d=$1 rc=0 t0 pid
+	local machine=(qemu-system-x86_64 -serial "file:$d/results.log")
+	local console=ttyS0
 
 	[ -f "$d/ready" ] || return 0
+	if [ "${6:-x86_64}" = arm64 ]; then
+		# shellcheck disable=SC2054 # commas within QEMU's options
+		machine=(qemu-system-aarch64 -machine virt -cpu cortex-a57
+			-global virtio-mmio.force-legacy=false
+			-device virtio-serial-device
+			-chardev "file,id=results,path=$d/results.log"
+			-device virtserialport,chardev=results,name=results
+			-device virtio-keyboard-device)
+		console=ttyAMA0
+	fi
 	t0=$(date +%s)
-	qemu-system-x86_64 -accel tcg,thread=multi \
+	"${machine[0]}" -accel tcg,thread=multi \
 		-m "$4" -smp 2 -nographic -no-reboot \
 		-monitor "unix:$d/monitor.sock,server=on,wait=off" \
-		-serial "file:$d/console.log" -serial "file:$d/results.log" \
+		-serial "file:$d/console.log" "${machine[@]:1}" \
 		-kernel "$2" -initrd "$d/initrd.gz" \
-		-append "console=ttyS0 panic=-1 quiet $GUEST_APPEND $5" \
+		-append "console=$console panic=-1 quiet $GUEST_APPEND $5" \
 		</dev/null >"$d/qemu.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$d/qemu.pid"
