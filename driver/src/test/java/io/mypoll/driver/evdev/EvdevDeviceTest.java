@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.jna.Memory;
 import io.mypoll.driver.DeviceEvent;
+import io.mypoll.driver.KernelSide;
 import io.mypoll.driver.DeviceLoop;
 import io.mypoll.driver.DeviceListener;
 import io.mypoll.driver.NotifyMode;
 import io.mypoll.driver.linux.ErrnoException;
 import io.mypoll.driver.linux.LibC;
-import io.mypoll.driver.linux.NativeBuffers;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,39 +34,30 @@ class EvdevDeviceTest {
     private static final int MSC_SCAN = 4;
     private static final int KEY_A = 30;
 
-    /** A socketpair whose far end plays the kernel: each write is one read's worth of input_events. */
+    /** The device over a socketpair whose far end plays the kernel. */
     private static final class Recording implements AutoCloseable {
-        final EvdevDevice device;
-        final int far;
+        final KernelSide kernel = new KernelSide();
+        final EvdevDevice device = new EvdevDevice("kbd", "recorded", kernel.near);
 
         Recording() throws ErrnoException {
-            int[] pair = new int[2];
-            ErrnoException.check("socketpair", LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC,
-                    0, pair));
-            ErrnoException.check("fcntl", LibC.fcntl(pair[0], LibC.F_SETFL, LibC.O_RDWR | LibC.O_NONBLOCK));
-            device = new EvdevDevice("kbd", "recorded", pair[0]);
-            far = pair[1];
         }
 
         /** Records of {type, code, value, sec, usec}. */
         void kernelWrites(long[]... records) throws ErrnoException {
-            Memory out = new Memory((long) records.length * InputAbi.EVENT_SIZE);
-            ByteBuffer view = NativeBuffers.view(out);
-            for (int i = 0; i < records.length; i++) {
-                int at = i * InputAbi.EVENT_SIZE;
-                view.putLong(at + InputAbi.OFFSET_SEC, records[i][3]);
-                view.putLong(at + InputAbi.OFFSET_USEC, records[i][4]);
-                view.putShort(at + InputAbi.OFFSET_TYPE, (short) records[i][0]);
-                view.putShort(at + InputAbi.OFFSET_CODE, (short) records[i][1]);
-                view.putInt(at + InputAbi.OFFSET_VALUE, (int) records[i][2]);
-            }
-            ErrnoException.check("write", LibC.write(far, out, out.size()));
+            kernel.write(records.length, InputAbi.EVENT_SIZE, (view, at) -> {
+                long[] r = records[at / InputAbi.EVENT_SIZE];
+                view.putLong(at + InputAbi.OFFSET_SEC, r[3]);
+                view.putLong(at + InputAbi.OFFSET_USEC, r[4]);
+                view.putShort(at + InputAbi.OFFSET_TYPE, (short) r[0]);
+                view.putShort(at + InputAbi.OFFSET_CODE, (short) r[1]);
+                view.putInt(at + InputAbi.OFFSET_VALUE, (int) r[2]);
+            });
         }
 
         @Override
         public void close() {
             device.close();
-            LibC.close(far);
+            kernel.close();
         }
     }
 

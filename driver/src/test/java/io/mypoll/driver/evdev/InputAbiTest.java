@@ -3,10 +3,7 @@ package io.mypoll.driver.evdev;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
+import io.mypoll.driver.HeaderProgram;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,22 +31,11 @@ class InputAbiTest {
                 return 0;
             }
             """;
-    private static final Map<String, Long> header = new HashMap<>();
+    private static Map<String, Long> header;
 
     @BeforeAll
     static void compileAndRun() throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "input-abi"));
-        Files.writeString(dir.resolve("input_abi.c"), PROGRAM);
-        Process cc = new ProcessBuilder("cc", "-Wall", "-Werror", "-o", dir.resolve("input_abi").toString(),
-                dir.resolve("input_abi.c").toString()).redirectErrorStream(true).start();
-        String errors = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, cc.waitFor(), "cc (the test command installs it): " + errors);
-        Process run = new ProcessBuilder(dir.resolve("input_abi").toString()).start();
-        for (String line : new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            String[] kv = line.split(" ");
-            header.put(kv[0], Long.parseLong(kv[1]));
-        }
-        assertEquals(0, run.waitFor());
+        header = HeaderProgram.run("input-abi", PROGRAM);
     }
 
     @Test

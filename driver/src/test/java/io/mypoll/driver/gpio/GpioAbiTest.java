@@ -3,10 +3,7 @@ package io.mypoll.driver.gpio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
+import io.mypoll.driver.HeaderProgram;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,22 +77,11 @@ class GpioAbiTest {
                 return 0;
             }
             """;
-    private static final Map<String, Long> header = new HashMap<>();
+    private static Map<String, Long> header;
 
     @BeforeAll
     static void compileAndRun() throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "gpio-abi"));
-        Files.writeString(dir.resolve("gpio_abi.c"), PROGRAM);
-        Process cc = new ProcessBuilder("cc", "-Wall", "-Werror", "-o", dir.resolve("gpio_abi").toString(),
-                dir.resolve("gpio_abi.c").toString()).redirectErrorStream(true).start();
-        String errors = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, cc.waitFor(), "cc (the test command installs it): " + errors);
-        Process run = new ProcessBuilder(dir.resolve("gpio_abi").toString()).start();
-        for (String line : new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            String[] kv = line.split(" ");
-            header.put(kv[0], Long.parseLong(kv[1]));
-        }
-        assertEquals(0, run.waitFor());
+        header = HeaderProgram.run("gpio-abi", PROGRAM);
     }
 
     static java.util.stream.Stream<String> constants() {

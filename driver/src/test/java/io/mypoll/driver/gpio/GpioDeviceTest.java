@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.jna.Memory;
 import io.mypoll.driver.DeviceEvent;
+import io.mypoll.driver.KernelSide;
 import io.mypoll.driver.linux.ErrnoException;
-import io.mypoll.driver.linux.LibC;
-import io.mypoll.driver.linux.NativeBuffers;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,40 +17,30 @@ class GpioDeviceTest {
             new GpioDevice.LineState(4, "button", false), new GpioDevice.LineState(17, "led", true),
             new GpioDevice.LineState(5, null, false));
 
-    /** A socketpair whose far end plays the kernel: each write is one read's worth of records. */
+    /** The device over a socketpair whose far end plays the kernel. */
     private static final class Recording implements AutoCloseable {
-        final GpioDevice device;
-        final int far;
+        final KernelSide kernel = new KernelSide();
+        final GpioDevice device = GpioDevice.over("pins", "recorded", LINES, kernel.near);
 
         Recording() throws ErrnoException {
-            int[] pair = new int[2];
-            ErrnoException.check("socketpair", LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC,
-                    0, pair));
-            ErrnoException.check("fcntl", LibC.fcntl(pair[0], LibC.F_SETFL, LibC.O_RDWR | LibC.O_NONBLOCK));
-            device = GpioDevice.over("pins", "recorded", LINES, pair[0]);
-            far = pair[1];
         }
 
         /** Records of {timestamp, id, offset, seqno, line_seqno}. */
         void kernelWrites(long[]... records) throws ErrnoException {
-            Memory out = new Memory((long) records.length * GpioAbi.EVENT_SIZE);
-            out.clear();
-            ByteBuffer view = NativeBuffers.view(out);
-            for (int i = 0; i < records.length; i++) {
-                int at = i * GpioAbi.EVENT_SIZE;
-                view.putLong(at + GpioAbi.EVENT_TIMESTAMP_NS, records[i][0]);
-                view.putInt(at + GpioAbi.EVENT_ID, (int) records[i][1]);
-                view.putInt(at + GpioAbi.EVENT_OFFSET, (int) records[i][2]);
-                view.putInt(at + GpioAbi.EVENT_SEQNO, (int) records[i][3]);
-                view.putInt(at + GpioAbi.EVENT_LINE_SEQNO, (int) records[i][4]);
-            }
-            ErrnoException.check("write", LibC.write(far, out, out.size()));
+            kernel.write(records.length, GpioAbi.EVENT_SIZE, (view, at) -> {
+                long[] r = records[at / GpioAbi.EVENT_SIZE];
+                view.putLong(at + GpioAbi.EVENT_TIMESTAMP_NS, r[0]);
+                view.putInt(at + GpioAbi.EVENT_ID, (int) r[1]);
+                view.putInt(at + GpioAbi.EVENT_OFFSET, (int) r[2]);
+                view.putInt(at + GpioAbi.EVENT_SEQNO, (int) r[3]);
+                view.putInt(at + GpioAbi.EVENT_LINE_SEQNO, (int) r[4]);
+            });
         }
 
         @Override
         public void close() {
             device.close();
-            LibC.close(far);
+            kernel.close();
         }
     }
 
