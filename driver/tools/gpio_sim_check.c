@@ -1268,22 +1268,6 @@ static const struct check checks[] = {
 
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
-static bool selected(const char *only, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = only;
-
-	if (!only)
-		return true;
-	while ((p = strstr(p, name))) {
-		if ((p == only || p[-1] == ',') &&
-		    (p[len] == ',' || !p[len]))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
 static void usage(FILE *f)
 {
 	unsigned int i;
@@ -1379,7 +1363,7 @@ int main(int argc, char **argv)
 	signal(SIGALRM, on_alarm);
 	alarm(RUN_LIMIT_S);
 	for (i = 0; i < NCHECKS; i++) {
-		if (only ? selected(only, checks[i].name) : checks[i].by_default)
+		if (only ? mypoll_selected(only, checks[i].name) : checks[i].by_default)
 			checks[i].fn(&c);
 	}
 	close(c.chip);

@@ -1974,22 +1974,6 @@ static void usage(FILE *f)
 	fputc('\n', f);
 }
 
-static bool selected(const char *only, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = only;
-
-	if (!only)
-		return true;
-	while ((p = strstr(p, name))) {
-		if ((p == only || p[-1] == ',') &&
-		    (p[len] == ',' || !p[len]))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
 static uint32_t parse_period(const char *s)
 {
 	unsigned long v;
@@ -2120,7 +2104,7 @@ int main(int argc, char **argv)
 		die("pthread_create: %s", strerror(err));
 
 	for (i = 0; i < NCHECKS; i++) {
-		if (!selected(only, checks[i].name))
+		if (!mypoll_selected(only, checks[i].name))
 			continue;
 		if (checks[i].multi && ndevs < 2)
 			continue;

@@ -187,3 +187,19 @@ int mypoll_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return err;
 }
+
+bool mypoll_selected(const char *only, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = only;
+
+	if (!only)
+		return true;
+	while ((p = strstr(p, name))) {
+		if ((p == only || p[-1] == ',') &&
+		    (p[len] == ',' || !p[len]))
+			return true;
+		p += len;
+	}
+	return false;
+}

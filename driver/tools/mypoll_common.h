@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -93,5 +94,11 @@ int mypoll_epoll_add(int ep, int fd, uint32_t events);
  * an errno value.
  */
 int mypoll_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
+
+/*
+ * Whether the check @name is in @only, a comma-separated list of names;
+ * every check is when @only is NULL (no --only).
+ */
+bool mypoll_selected(const char *only, const char *name);
 
 #endif /* MYPOLL_COMMON_H */
