@@ -229,7 +229,7 @@ class MainTest {
     void anUnknownDeviceTypeStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
         assertStopsWithOneLine(dir, "{\"http\": {\"port\": 0}, \"devices\": [{\"id\": \"j\", "
                 + "\"type\": \"joystick\"}]}",
-                "devices[0].type: unknown type 'joystick' (expected auto, mypoll, emulator, evdev or rtc)");
+                "devices[0].type: unknown type 'joystick' (expected auto, mypoll, emulator, evdev, rtc or gpio)");
     }
 
     @Test
