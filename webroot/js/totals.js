@@ -109,7 +109,7 @@ export function setDeviceTotals(totals) {
   requestDraw(draw);
 }
 
-// A mypoll.sockets message: {"node", "time", "intervalMs", "sockets", "dropped"}.
+// A mypoll.sockets message: {"node", "time", "intervalMs", "sockets", "tcpSockets", "dropped"}.
 export function onSockets(msg) {
   if (!msg || typeof msg !== 'object') return;
   socketsByNode.set(msg.node ?? '', counters(msg, msg.intervalMs));

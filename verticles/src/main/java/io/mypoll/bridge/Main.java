@@ -5,7 +5,6 @@ import io.mypoll.bridge.cluster.ClusterSetup;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.ConfigException;
 import io.mypoll.bridge.config.ConfigLoader;
-import io.mypoll.bridge.config.HttpOptions;
 import io.mypoll.bridge.device.DeviceOpenException;
 import io.mypoll.bridge.service.ExitOnUncaughtException;
 import io.mypoll.bridge.service.SystemdNotifier;
@@ -78,7 +77,10 @@ public final class Main {
                 config.put("cluster", section.put("enabled", true));
             }
             checked = BridgeConfig.from(config);
-            requirePortFree(checked.http());
+            requirePortFree("http.port", checked.http().host(), checked.http().port());
+            if (checked.tcp().enabled()) {
+                requirePortFree("tcp.port", checked.tcp().host(), checked.tcp().port());
+            }
         } catch (Exception e) {
             reader.close().await();
             exit(2, e instanceof ConfigException ? e.getMessage() : "cannot start: " + e);
@@ -129,19 +131,19 @@ public final class Main {
 
     /**
      * A second bridge on a port in use stops here, with the one line naming
-     * {@code http.port}, before it joins a cluster or opens a device (the HTTP
+     * {@code http.port} (or {@code tcp.port}), before it joins a cluster or opens a device (the HTTP
      * server binds last). Only a probe: a port taken between it and the bind is
      * still reported by the HTTP verticle, as are other listen failures.
      */
-    private static void requirePortFree(HttpOptions http) {
-        if (http.port() == 0) {
+    private static void requirePortFree(String key, String host, int port) {
+        if (port == 0) {
             return;
         }
         try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(http.host(), http.port()));
+            probe.bind(new InetSocketAddress(host, port));
         } catch (BindException e) {
             if (String.valueOf(e.getMessage()).contains("in use")) {
-                throw new ConfigException("http.port", http.host() + ":" + http.port() + " is already in use");
+                throw new ConfigException(key, host + ":" + port + " is already in use");
             }
         } catch (IOException e) {
             // Not this probe's to report: the HTTP verticle names the problem when it listens.

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mypoll.bridge.contract.Addresses;
+import io.mypoll.bridge.web.TcpBridgeClient;
 import io.mypoll.bridge.web.WebFixture.EventBusSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,6 +108,85 @@ class BridgeFuzzTest {
                     FRAMES, reconnects, received.get(), bridge.lines.size(), context);
         } finally {
             vertx.close().await();
+        }
+    }
+
+    @Test
+    void randomTcpFramesLeaveTheBridgeServingAGoodClientEveryEventWithNoStackTrace(@TempDir Path dir)
+            throws Exception {
+        long seed = Long.getLong("mypoll.fuzz.seed", System.nanoTime());
+        String context = " (seed " + seed + ")";
+        Random random = new Random(seed);
+        String config = "{\"http\": {\"port\": 0}, \"tcp\": {\"enabled\": true, \"port\": 0}, \"logEvents\": true, "
+                + "\"devices\": [{\"id\": \"emu\", \"type\": \"emulator\", \"periodMs\": 10}]}";
+        try (BridgeProcess bridge = new BridgeProcess(dir, config)) {
+            int httpPort = MainTest.port(bridge);
+            String serving = bridge.await(l -> l.contains("serving the TCP event-bus bridge on"), 20_000);
+            int port = Integer.parseInt(serving.replaceAll(".*:(\\d+).*", "$1"));
+            try (TcpBridgeClient good = new TcpBridgeClient(port)) {
+                good.register(Addresses.EVENTS);
+                int reconnects = 0;
+                Socket fuzz = new Socket("127.0.0.1", port);
+                for (int i = 0; i < FRAMES; i++) {
+                    byte[] json = frame(random).getBytes(StandardCharsets.UTF_8);
+                    int kind = random.nextInt(20);
+                    // Mostly well framed; sometimes a length that lies, or bytes with no framing at all.
+                    int length = kind == 0 ? json.length + 1 + random.nextInt(100) : kind == 1 ? -1 - random.nextInt(9)
+                            : kind == 2 ? Integer.MAX_VALUE - random.nextInt(9) : json.length;
+                    byte[] bytes = kind == 3 ? json : ByteBuffer.allocate(4 + json.length).putInt(length).put(json)
+                            .array();
+                    try {
+                        fuzz.getOutputStream().write(bytes);
+                    } catch (IOException closed) {
+                        // The bridge closed it (a frame too big): the next one connects again.
+                        fuzz.close();
+                        fuzz = new Socket("127.0.0.1", port);
+                        reconnects++;
+                    }
+                    if (i % 100 == 99) {
+                        // Pacing, not a wait for a condition: the fuzzer pauses between salvos of 100 frames.
+                        Thread.sleep(50);
+                    }
+                }
+                fuzz.close();
+                // A trigger after the fuzz marks its end: the summary that shows it comes after the fuzz's lines.
+                good.request("mypoll.trigger.emu", new JsonObject().put("payload", "end of fuzz"), "end");
+                good.await(f -> "end".equals(f.getString("address")), 10_000);
+                bridge.await(l -> l.contains("payload \"end of fuzz\""), 10_000);
+
+                long lastSeq = 0;
+                long received = 0;
+                long gaps = 0;
+                // Events go on after the fuzz: read them until there are a hundred or more, within 15 s.
+                long deadline = System.currentTimeMillis() + 15_000;
+                while (received <= 100 && System.currentTimeMillis() < deadline) {
+                    JsonObject frame = good.frames.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+                    if (frame != null && Addresses.EVENTS.equals(frame.getString("address"))) {
+                        JsonObject event = frame.getJsonObject("body");
+                        long seq = event.getLong("seq");
+                        if (lastSeq != 0 && seq != lastSeq + Math.max(1, event.getLong("lost"))) {
+                            gaps++;
+                        }
+                        lastSeq = seq;
+                        received++;
+                    }
+                }
+                HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, health.statusCode(), health.body() + context);
+                assertTrue(received > 100, "the good client got events: " + received + context);
+                assertEquals(0, gaps, "the good client got every event" + context);
+                List<String> traces = bridge.lines.stream()
+                        .filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by") || l.contains("Exception"))
+                        .toList();
+                assertEquals(List.of(), traces, "no stack trace or exception in the log" + context);
+                assertTrue(bridge.lines.stream().allMatch(l -> l.chars().noneMatch(c -> c < 0x20 && c != '\t')),
+                        "no control character in the log" + context);
+                assertTrue(bridge.lines.size() < FRAMES / 5, "log lines: " + bridge.lines.size() + context);
+                System.out.printf("tcp fuzz: %d frames, %d reconnects, %d events to the good client, %d log lines%s%n",
+                        FRAMES, reconnects, received, bridge.lines.size(), context);
+            }
         }
     }
 

@@ -153,7 +153,7 @@ class MainTest {
     void anUnknownKeyStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
         assertStopsWithOneLine(dir, config(", \"htpp\": {\"port\": 9090}"), "htpp: unknown key (known here: "
                 + "bridge, cluster, devices, health, history, http, logEvents, metrics, node, notify, signal, "
-                + "statusIntervalMs)");
+                + "statusIntervalMs, tcp)");
     }
 
     @Test

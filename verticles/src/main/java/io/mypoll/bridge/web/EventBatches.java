@@ -22,9 +22,9 @@ final class EventBatches {
     /** A send is queued behind the event loop's pending tasks. */
     private boolean sendQueued;
 
-    EventBatches(Vertx vertx, String address, int maxEvents) {
+    EventBatches(Vertx vertx, String address, int maxEvents, BridgeProtocol protocol) {
         this.vertx = vertx;
-        this.sockets = new EventFanOut(address);
+        this.sockets = new EventFanOut(address, protocol);
         this.maxEvents = maxEvents;
     }
 

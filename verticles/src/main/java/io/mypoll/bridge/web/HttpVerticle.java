@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.config.HttpOptions;
 import io.mypoll.bridge.config.ConfigException;
+import io.mypoll.bridge.config.TcpOptions;
 import io.mypoll.bridge.contract.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * Serves the dashboard ({@code webroot/}), the SockJS endpoint of the event
  * bus at {@code /eventbus}, the REST API under {@code /api},
  * {@code /health} and, with metrics on, {@code /metrics}, on the configured
- * address (loopback by default); its {@link SocketStatusPublisher} publishes {@code mypoll.sockets}.
+ * address (loopback by default), and with {@code tcp.enabled} the TCP endpoint
+ * of the event bus ({@link TcpEndpoint}, on this verticle's event loop too);
+ * its {@link SocketStatusPublisher} publishes {@code mypoll.sockets}.
  *
  * <p>Every request passes, in order: the Host check (DNS rebinding), the
  * security headers, the Origin check ({@code /eventbus}, {@code /api},
@@ -53,6 +56,11 @@ public final class HttpVerticle extends VerticleBase {
     private ConnectionLimit limit;
     private HealthVerticle health;
     private SockJsEndpoint sockJs;
+    /** Null while tcp.enabled is off. */
+    private TcpEndpoint tcp;
+    /** Null without http.auth.tokenFile. */
+    private TokenAuthentication token;
+    private int tcpPort = -1;
     private HttpServer server;
     /** Where /metrics reads; null without metrics. */
     private MeterRegistry registry;
@@ -70,12 +78,14 @@ public final class HttpVerticle extends VerticleBase {
         HttpServerOptions options;
         try {
             options = serverOptions(http);
+            token = http.authTokenFile() == null ? null : TokenAuthentication.fromFile(http.authTokenFile());
+            tcp = config.tcp().enabled() ? new TcpEndpoint(vertx, config, token) : null;
             router = router(http);
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
         vertx.eventBus().<JsonObject>consumer(Addresses.STATUS, m -> status.onStatus(m.body()));
-        new SocketStatusPublisher(vertx, config.node(), config.statusIntervalMs(), sockJs, status).start();
+        new SocketStatusPublisher(vertx, config.node(), config.statusIntervalMs(), sockJs, tcp, status).start();
 
         InboundDeflate inflation = new InboundDeflate(config.bridge().maxFrameBytes());
         server = vertx.createHttpServer(options).connectionHandler(connection -> {
@@ -99,8 +109,28 @@ public final class HttpVerticle extends VerticleBase {
                                 + "without {1}", http.host(), http.tls() == null ? "TLS" : "authentication");
                     }
                 })
+                .compose(s -> tcp == null ? Future.succeededFuture() : listenTcp())
                 .compose(s -> config.health().enabled() ? vertx.deployVerticle(health = new HealthVerticle(config))
                         : Future.succeededFuture());
+    }
+
+    private Future<Integer> listenTcp() {
+        TcpOptions options = config.tcp();
+        return tcp.listen()
+                .recover(e -> Future.failedFuture(e instanceof BindException || String.valueOf(e.getMessage())
+                        .contains("Address already in use")
+                        ? new ConfigException("tcp.port", options.host() + ":" + options.port() + " is already in use")
+                        : new ConfigException("tcp.host", "cannot listen on " + options.host() + ":"
+                                + options.port() + ": " + e.getMessage())))
+                .onSuccess(port -> {
+                    tcpPort = port;
+                    LOG.log(System.Logger.Level.INFO, "serving the TCP event-bus bridge on {0}{1}:{2,number,#}",
+                            config.http().tls() == null ? "" : "TLS ", options.host(), port);
+                    if (!options.loopback() && (config.http().tls() == null || token == null)) {
+                        LOG.log(System.Logger.Level.WARNING, "tcp.insecure: {0} is reachable from other machines "
+                                + "without {1}", options.host(), config.http().tls() == null ? "TLS" : "the token");
+                    }
+                });
     }
 
     private HttpServerOptions serverOptions(HttpOptions http) {
@@ -142,9 +172,8 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/eventbus/*").handler(originCheck);
         router.route("/api/*").handler(originCheck);
         router.route("/metrics").handler(originCheck);
-        if (http.authTokenFile() != null) {
-            BasicAuthHandler auth = BasicAuthHandler.create(TokenAuthentication.fromFile(http.authTokenFile()),
-                    "mypoll-bridge");
+        if (token != null) {
+            BasicAuthHandler auth = BasicAuthHandler.create(token, "mypoll-bridge");
             router.routeWithRegex("^/(?!health$).*").handler(auth);
         }
         // SockJS's XHR transports (for browsers behind proxies that block WebSockets) read their body here.
@@ -204,8 +233,16 @@ public final class HttpVerticle extends VerticleBase {
                 .description("Open SockJS bridge sockets").register(registry));
         meters.add(FunctionCounter.builder("mypoll.bridge.sockets.idle.closed", sockJs, SockJsEndpoint::idleClosed)
                 .description("Bridge sockets closed because too many had registered nothing").register(registry));
-        meters.add(FunctionCounter.builder("mypoll.bridge.dropped", sockJs, SockJsEndpoint::dropped)
-                .description("Messages dropped for bridge sockets that could not take them").register(registry));
+        meters.add(FunctionCounter.builder("mypoll.bridge.dropped", this, HttpVerticle::dropped)
+                .description("Messages dropped for bridge sockets (SockJS and TCP) that could not take them")
+                .register(registry));
+        if (tcp != null) {
+            meters.add(Gauge.builder("mypoll.bridge.tcp.sockets", tcp, TcpEndpoint::sockets)
+                    .description("Open sockets of the TCP event-bus bridge").register(registry));
+            meters.add(FunctionCounter.builder("mypoll.bridge.tcp.connections.refused", tcp, TcpEndpoint::refused)
+                    .description("TCP bridge sockets closed at once: tcp.maxConnections were open")
+                    .register(registry));
+        }
     }
 
     @Override
@@ -254,8 +291,20 @@ public final class HttpVerticle extends VerticleBase {
         return pipeline.future();
     }
 
-    /** Messages dropped for slow SockJS sockets so far. */
+    /** Messages dropped for slow bridge sockets (SockJS and TCP) so far. */
     long dropped() {
-        return sockJs.dropped();
+        return sockJs.dropped() + (tcp == null ? 0 : tcp.dropped());
+    }
+
+    /** The TCP endpoint's port; -1 while it is off. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    /** Open sockets of the TCP endpoint (0 while it is off), counted on this verticle's event loop. */
+    Future<Integer> tcpSockets() {
+        io.vertx.core.Promise<Integer> sockets = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> sockets.complete(tcp == null ? 0 : tcp.sockets()));
+        return sockets.future();
     }
 }

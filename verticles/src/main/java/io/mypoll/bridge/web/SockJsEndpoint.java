@@ -3,7 +3,6 @@ package io.mypoll.bridge.web;
 
 import io.mypoll.bridge.config.BridgeOptions;
 import io.mypoll.bridge.contract.Addresses;
-import io.mypoll.bridge.contract.DeviceId;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * and {@code mypoll.sockets},
  * and send only requests to {@code mypoll.trigger.<device>} and
  * {@code mypoll.history.<device>} (and {@code mypoll.control.<device>} when
- * control is enabled). A page asks for the history on the socket that it
+ * control is enabled), as {@link ClientAccess} says for every endpoint. A page asks for the history on the socket that it
  * registered on, so the bridge has its registration when the history is
  * taken: every later event reaches it live.
  *
@@ -44,12 +43,10 @@ final class SockJsEndpoint {
     private static final String PRIVATE_PREFIX = "mypoll.socket.";
     /** Where the bridge forwards frames that the relay has answered: nobody listens, nothing comes back. */
     private static final String SINK = "mypoll.sink";
-    private static final Pattern TRIGGER = DeviceId.addresses(Addresses.trigger(""));
-    private static final Pattern CONTROL = DeviceId.addresses(Addresses.control(""));
-    private static final Pattern HISTORY = DeviceId.addresses(Addresses.history(""));
 
     private final BridgeOptions options;
-    private final EventFanOut events = new EventFanOut(Addresses.EVENTS);
+    private final ClientAccess access;
+    private final EventFanOut events = new EventFanOut(Addresses.EVENTS, BridgeProtocol.SOCKJS);
     private final EventBatches batches;
     private final RequestRelay relay;
     /** Each socket's private address. */
@@ -67,19 +64,23 @@ final class SockJsEndpoint {
     /** @param maxConnections the HTTP server's limit; a quarter of it may be sockets that registered nothing */
     SockJsEndpoint(Vertx vertx, BridgeOptions options, int maxConnections) {
         this.options = options;
+        this.access = new ClientAccess(options);
         this.idleBudget = Math.max(1, maxConnections / 4);
-        this.batches = new EventBatches(vertx, Addresses.BROWSER_EVENT_BATCHES, options.batchMaxEvents());
-        this.relay = new RequestRelay(vertx, options.maxRequestsPerSocket(), SockJSBridgeOptions.DEFAULT_REPLY_TIMEOUT);
+        this.batches = new EventBatches(vertx, Addresses.BROWSER_EVENT_BATCHES, options.batchMaxEvents(),
+                BridgeProtocol.SOCKJS);
+        this.relay = new RequestRelay(vertx, BridgeProtocol.SOCKJS, options.maxRequestsPerSocket());
     }
 
     Router router(Vertx vertx) {
+        // The events and the batches become each socket's private address before the bridge checks them;
+        // requests are checked here (forwardRequest), so the bridge itself lets in only the sink.
         SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-                .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.STATUS))
-                .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.SOCKETS))
                 .addOutboundPermitted(new PermittedOptions().setAddressRegex(Pattern.quote(PRIVATE_PREFIX) + ".+"))
                 .addInboundPermitted(new PermittedOptions().setAddress(SINK))
                 .setPingTimeout(options.pingTimeoutMs())
                 .setMaxHandlersPerSocket(options.maxHandlersPerSocket());
+        ClientAccess.RECEIVABLE.forEach(address -> bridge.addOutboundPermitted(
+                new PermittedOptions().setAddress(address)));
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, message -> {
             if (events.isEmpty() && batches.sockets().isEmpty()) {
                 return;
@@ -175,15 +176,13 @@ final class SockJsEndpoint {
      * permissions. A frame whose fields would break the bridge is answered here.
      */
     private void forwardRequest(SockJSSocket socket, JsonObject frame) {
-        if (!(frame.getValue("address") instanceof String address)
-                || frame.containsKey("headers") && !(frame.getValue("headers") instanceof JsonObject)
-                || frame.containsKey("replyAddress") && !(frame.getValue("replyAddress") instanceof String)) {
-            RequestRelay.writeError(socket, null, 400, "a frame needs a text address, and headers as an object");
+        String malformed = ClientAccess.malformed(frame);
+        if (malformed != null) {
+            relay.refuse(socket, malformed);
             toSink(frame);
             return;
         }
-        if (TRIGGER.matcher(address).matches() || HISTORY.matcher(address).matches()
-                || options.allowControl() && CONTROL.matcher(address).matches()) {
+        if (access.mayRequest(frame.getString("address"))) {
             relay.forward(socket, frame);
             toSink(frame);
         }

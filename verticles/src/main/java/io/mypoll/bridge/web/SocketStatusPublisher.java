@@ -7,21 +7,26 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Publishes {@code mypoll.sockets} once per status interval: this node's SockJS sockets and the messages
- * dropped for slow ones, which {@code GET /api/status} shows too. Used on the HTTP verticle's event loop only.
+ * Publishes {@code mypoll.sockets} once per status interval: this node's SockJS and TCP bridge sockets and
+ * the messages dropped for slow ones, which {@code GET /api/status} shows too. Used on the HTTP verticle's
+ * event loop only.
  */
 final class SocketStatusPublisher {
     private final Vertx vertx;
     private final String node;
     private final long intervalMs;
     private final SockJsEndpoint sockJs;
+    /** Null while {@code tcp.enabled} is off. */
+    private final TcpEndpoint tcp;
     private final StatusCache status;
 
-    SocketStatusPublisher(Vertx vertx, String node, long intervalMs, SockJsEndpoint sockJs, StatusCache status) {
+    SocketStatusPublisher(Vertx vertx, String node, long intervalMs, SockJsEndpoint sockJs, TcpEndpoint tcp,
+                          StatusCache status) {
         this.vertx = vertx;
         this.node = node;
         this.intervalMs = intervalMs;
         this.sockJs = sockJs;
+        this.tcp = tcp;
         this.status = status;
     }
 
@@ -32,8 +37,9 @@ final class SocketStatusPublisher {
 
     private void publish() {
         int sockets = sockJs.sockets();
-        long dropped = sockJs.dropped();
-        status.sockets(new JsonObject().put("sockets", sockets).put("dropped", dropped));
-        vertx.eventBus().publish(Addresses.SOCKETS, SocketStatus.of(node, intervalMs, sockets, dropped));
+        int tcpSockets = tcp == null ? 0 : tcp.sockets();
+        long dropped = sockJs.dropped() + (tcp == null ? 0 : tcp.dropped());
+        status.sockets(new JsonObject().put("sockets", sockets).put("tcpSockets", tcpSockets).put("dropped", dropped));
+        vertx.eventBus().publish(Addresses.SOCKETS, SocketStatus.of(node, intervalMs, sockets, tcpSockets, dropped));
     }
 }

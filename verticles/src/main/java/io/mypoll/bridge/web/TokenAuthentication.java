@@ -16,7 +16,8 @@ import java.security.MessageDigest;
 /**
  * One access token, read from {@code http.auth.tokenFile}, given as the
  * password of HTTP Basic authentication (any user name): browsers ask for it
- * themselves, and scripts send it with {@code curl -u :TOKEN}.
+ * themselves, and scripts send it with {@code curl -u :TOKEN}. TCP bridge
+ * clients give it in a frame's {@code headers.token} ({@link #matches}).
  */
 final class TokenAuthentication implements AuthenticationProvider {
     static final int MIN_LENGTH = 16;
@@ -43,10 +44,14 @@ final class TokenAuthentication implements AuthenticationProvider {
         return new TokenAuthentication(line.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether this is the token; compared in constant time, so the time taken tells nothing of it. */
+    boolean matches(String candidate) {
+        return candidate != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Override
     public Future<User> authenticate(Credentials credentials) {
-        if (credentials instanceof UsernamePasswordCredentials basic && basic.getPassword() != null
-                && MessageDigest.isEqual(token, basic.getPassword().getBytes(StandardCharsets.UTF_8))) {
+        if (credentials instanceof UsernamePasswordCredentials basic && matches(basic.getPassword())) {
             String name = basic.getUsername() == null || basic.getUsername().isEmpty() ? "token"
                     : basic.getUsername();
             return Future.succeededFuture(User.fromName(name));

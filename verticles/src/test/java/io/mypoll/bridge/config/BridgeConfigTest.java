@@ -56,6 +56,32 @@ class BridgeConfigTest {
     }
 
     @Test
+    void theTcpBridgeIsOffAndOnLoopbackByDefault() {
+        assertEquals(new TcpOptions(false, "127.0.0.1", 7000, 60, 100, false),
+                BridgeConfig.from(BridgeConfig.defaults()).tcp());
+    }
+
+    @Test
+    void aTcpBridgeBeyondLoopbackNeedsTlsAndTheTokenOrInsecure() {
+        JsonObject exposed = new JsonObject().put("tcp", new JsonObject().put("enabled", true).put("host", "0.0.0.0"));
+        assertEquals("tcp.host: 0.0.0.0 is not a loopback address: serving it needs http.tls.certFile, "
+                + "http.tls.keyFile and http.auth.tokenFile, or tcp.insecure: true", problem(exposed));
+        assertEquals("tcp.host: 0.0.0.0 is not a loopback address: serving it needs http.tls.certFile, "
+                + "http.tls.keyFile and http.auth.tokenFile, or tcp.insecure: true",
+                problem(exposed.copy().put("http", new JsonObject().put("insecure", true))),
+                "the HTTP server's insecure is its own");
+        JsonObject insecure = exposed.copy();
+        insecure.getJsonObject("tcp").put("insecure", true);
+        assertEquals("0.0.0.0", BridgeConfig.from(insecure).tcp().host());
+        JsonObject secured = exposed.copy().put("http", new JsonObject()
+                .put("tls", new JsonObject().put("certFile", "c.pem").put("keyFile", "k.pem"))
+                .put("auth", new JsonObject().put("tokenFile", "token")));
+        assertEquals("0.0.0.0", BridgeConfig.from(secured).tcp().host());
+        assertEquals("0.0.0.0", BridgeConfig.from(new JsonObject().put("tcp", new JsonObject()
+                .put("host", "0.0.0.0"))).tcp().host(), "checked only when enabled");
+    }
+
+    @Test
     void metricsAreOnAndAThousandEventsAreKeptByDefault() {
         BridgeConfig config = BridgeConfig.from(new JsonObject());
         assertTrue(config.metrics().enabled());

@@ -51,7 +51,8 @@ class SockJsEndpointTest {
         socket.register(Addresses.SOCKETS);
         JsonObject counters = socket.await(f -> "rec".equals(f.getString("type"))
                 && Addresses.SOCKETS.equals(f.getString("address")), 5_000).getJsonObject("body");
-        assertEquals(java.util.Set.of("node", "time", "intervalMs", "sockets", "dropped"), counters.fieldNames());
+        assertEquals(java.util.Set.of("node", "time", "intervalMs", "sockets", "tcpSockets", "dropped"),
+                counters.fieldNames());
         assertEquals("web-test", counters.getString("node"));
         assertEquals(1, counters.getInteger("sockets"), "this socket");
     }
