@@ -7,14 +7,18 @@
 #     another at 1,000 events/s, a third back during the flood, in each mode;
 #   - cluster: two nodes on loopback, device node -> consumer on the other node;
 #   - web: the bridge's WebSocket (SockJS event-bus bridge) beside websocketd
-#     streaming the C reader, to one client and to 10 and 100 clients.
+#     streaming the C reader, to one client and to 10 and 100 clients;
+#   - clients: from the device to one client of each path, in one bridge: the
+#     WebSocket, the TCP bridge (about a minute).
 #   scripts/bench.sh [--local | --cluster] [RATE_HZ SECONDS BURST BURSTS]
-#   (defaults: local and cluster; 2000 20 65536 20)
-#   scripts/bench.sh --web [SECONDS BURST BURSTS]
+#   (defaults: local, cluster and clients; 2000 20 65536 20; clients takes
+#   its own defaults)
+#   scripts/bench.sh --web | --clients [SECONDS BURST BURSTS]
 #   (defaults: 10 16384 10; SECONDS is each paced run's measured window)
 #   --web reads MYPOLL_BENCH_BATCH_ADDRESS (the bridge's address for batched
-#   events; default mypoll.events.batched, empty leaves the batched rows out)
-#   and BRIDGE_JAVA_OPTS (the bridge JVM's options; default conf/jvm.options).
+#   events; default mypoll.events.batched, empty leaves the batched rows out);
+#   --web and --clients BRIDGE_JAVA_OPTS (the bridge JVM's options; default
+#   conf/jvm.options).
 #   scripts/bench.sh --guest
 #   the real module in a Debian 6.1 guest under QEMU: the C reader beside the
 #   bridge's loop and consumer, in both notify modes, and an input device's
@@ -27,21 +31,22 @@ if [ "${1:-}" = --guest ]; then
 	exec scripts/qemu-e2e.sh --bench-only
 fi
 
-parts=(local cluster)
+parts=(local cluster clients)
 case "${1:-}" in
 --local) parts=(local); shift ;;
 --cluster) parts=(cluster); shift ;;
 --web) parts=(web); shift ;;
+--clients) parts=(clients); shift ;;
 -h | --help)
-	sed -n '3,19s/^# \{0,1\}//p' "$0"
+	sed -n '3,25s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
 -*)
-	echo "bench.sh: unknown option $1 (expected --local, --cluster, --web or --guest)" >&2
+	echo "bench.sh: unknown option $1 (expected --local, --cluster, --web, --clients or --guest)" >&2
 	exit 2
 	;;
 esac
-if [ "${parts[*]}" = web ]; then
+if [ "${parts[*]}" = web ] || [ "${parts[*]}" = clients ]; then
 	expected="SECONDS BURST BURSTS"
 	max_args=3
 else
@@ -81,6 +86,16 @@ for part in "${parts[@]}"; do
 			echo
 			java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.FairnessBenchmark "$mode"
 		done
+	elif [ "$part" = clients ]; then
+		# The positional arguments are --clients' own; in the default set it takes its defaults.
+		client_args=()
+		if [ "${parts[*]}" = clients ]; then
+			[ $# -ge 1 ] && client_args+=(--seconds "$1")
+			[ $# -ge 2 ] && client_args+=(--burst "$2")
+			[ $# -ge 3 ] && client_args+=(--bursts "$3")
+		fi
+		java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.ClientPathBenchmark "${client_args[@]}" \
+			--bridge-java-opts "${BRIDGE_JAVA_OPTS-$(grep -v '^#' conf/jvm.options)}"
 	elif [ "$part" = cluster ]; then
 		java ${JAVA_OPTS:-} "${hazelcast_access[@]}" -cp "$jar" io.mypoll.testkit.bench.ClusterBenchmark \
 			driver/tools/sigio_eventfd_epoll "$@"
