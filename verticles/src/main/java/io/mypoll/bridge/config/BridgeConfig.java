@@ -19,7 +19,8 @@ import java.util.TreeSet;
  */
 public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, long statusIntervalMs,
                            boolean logEvents, List<DeviceSettings> devices, HttpOptions http, BridgeOptions bridge,
-                           ClusterOptions cluster, MetricsOptions metrics, int historyEvents, HealthOptions health) {
+                           ClusterOptions cluster, MetricsOptions metrics, int historyEvents, HealthOptions health,
+                           MqttOptions mqtt) {
     /** Empty: the host name. */
     public static final String DEFAULT_NODE = "";
     public static final String DEFAULT_NOTIFY = "sigio";
@@ -46,6 +47,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                 .put("metrics", MetricsOptions.defaults())
                 .put("history", new JsonObject().put("events", DEFAULT_HISTORY_EVENTS))
                 .put("health", HealthOptions.defaults())
+                .put("mqtt", MqttOptions.defaults())
                 .put("statusIntervalMs", DEFAULT_STATUS_INTERVAL_MS)
                 .put("logEvents", DEFAULT_LOG_EVENTS)
                 .put("devices", DeviceList.defaults());
@@ -54,7 +56,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
     /** The same settings with another device list (already checked by the caller). */
     public BridgeConfig withDevices(List<DeviceSettings> devices) {
         return new BridgeConfig(node, notifyMode, signalName, signal, statusIntervalMs, logEvents,
-                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents, health);
+                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents, health, mqtt);
     }
 
     public static BridgeConfig from(JsonObject json) {
@@ -82,7 +84,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                 root.flag("logEvents", DEFAULT_LOG_EVENTS), devices, http, BridgeOptions.from(root.object("bridge")),
                 ClusterOptions.from(root.object("cluster")), MetricsOptions.from(root.object("metrics")),
                 (int) root.object("history").number("events", DEFAULT_HISTORY_EVENTS, 0, 100_000),
-                HealthOptions.from(root.object("health")));
+                HealthOptions.from(root.object("health")), MqttOptions.from(root.object("mqtt")));
     }
 
     /** Every key must be one the bridge knows: a typo would otherwise be ignored without a word. */
