@@ -3,7 +3,7 @@
 # Installs what building and testing the project needs, from Debian's packages,
 # when it is missing: a JDK 17 or newer, Maven, a C compiler, make, Node.js
 # and npm (to fetch the dashboard's libraries), OpenSSL (the tests make TLS
-# certificates), the Prometheus project's Python client (the metrics test
+# certificates), Mosquitto, its clients (the MQTT tests run a broker and mosquitto_sub), the Prometheus project's Python client (the metrics test
 # parses /metrics with its text-format parser), Chromium and its driver (for
 # the browser test; MYPOLL_BROWSER=0 leaves them out, for run.sh and
 # bench.sh), and with
@@ -19,6 +19,9 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The MQTT tests start a broker of their own and subscribe with mosquitto_sub.
+[ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing+=(mosquitto)
+command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || missing+=(python3 python3-prometheus-client)
 # The dashboard's browser test drives Debian's Chromium.
 if [ "${MYPOLL_BROWSER:-1}" = 1 ]; then

@@ -7,6 +7,7 @@ import io.mypoll.bridge.cluster.EventRelay;
 import io.mypoll.bridge.config.BridgeConfig;
 import io.mypoll.bridge.device.DeviceVerticle;
 import io.mypoll.bridge.logging.EventSummaryLog;
+import io.mypoll.bridge.mqtt.MqttPublisher;
 import io.mypoll.bridge.service.HttpProbe;
 import io.mypoll.bridge.service.Watchdog;
 import io.mypoll.bridge.web.HttpVerticle;
@@ -20,8 +21,8 @@ import java.util.List;
 /**
  * The application: deploys the device directory, the device verticle (a
  * worker, when the node has devices), the HTTP verticle, when
- * {@code logEvents} is on the log's summary of events, and in a cluster the relay of
- * other nodes' events.
+ * {@code logEvents} is on the log's summary of events, with {@code mqtt.enabled} the MQTT publisher, and in a
+ * cluster the relay of other nodes' events.
  */
 public final class BridgeVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(BridgeVerticle.class.getName());
@@ -46,6 +47,9 @@ public final class BridgeVerticle extends VerticleBase {
         return relay
                 .compose(v -> vertx.deployVerticle(new DirectoryVerticle()))
                 .compose(v -> config.logEvents() ? vertx.deployVerticle(new EventSummaryLog()) : Future.succeededFuture())
+                // Before the devices: it sees their first events.
+                .compose(v -> config.mqtt().enabled() ? vertx.deployVerticle(new MqttPublisher(config))
+                        : Future.succeededFuture())
                 .compose(v -> config.devices().isEmpty() ? Future.succeededFuture()
                         : vertx.deployVerticle(devices = new DeviceVerticle(config),
                                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))

@@ -20,7 +20,7 @@ import java.util.TreeSet;
 public record BridgeConfig(String node, NotifyMode notifyMode, String signalName, int signal, long statusIntervalMs,
                            boolean logEvents, List<DeviceSettings> devices, HttpOptions http, BridgeOptions bridge,
                            ClusterOptions cluster, MetricsOptions metrics, int historyEvents, HealthOptions health,
-                           TcpOptions tcp) {
+                           TcpOptions tcp, MqttOptions mqtt) {
     /** Empty: the host name. */
     public static final String DEFAULT_NODE = "";
     public static final String DEFAULT_NOTIFY = "sigio";
@@ -48,6 +48,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                 .put("history", new JsonObject().put("events", DEFAULT_HISTORY_EVENTS))
                 .put("health", HealthOptions.defaults())
                 .put("tcp", TcpOptions.defaults())
+                .put("mqtt", MqttOptions.defaults())
                 .put("statusIntervalMs", DEFAULT_STATUS_INTERVAL_MS)
                 .put("logEvents", DEFAULT_LOG_EVENTS)
                 .put("devices", DeviceList.defaults());
@@ -56,7 +57,7 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
     /** The same settings with another device list (already checked by the caller). */
     public BridgeConfig withDevices(List<DeviceSettings> devices) {
         return new BridgeConfig(node, notifyMode, signalName, signal, statusIntervalMs, logEvents,
-                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents, health, tcp);
+                List.copyOf(devices), http, bridge, cluster, metrics, historyEvents, health, tcp, mqtt);
     }
 
     public static BridgeConfig from(JsonObject json) {
@@ -84,7 +85,8 @@ public record BridgeConfig(String node, NotifyMode notifyMode, String signalName
                 root.flag("logEvents", DEFAULT_LOG_EVENTS), devices, http, BridgeOptions.from(root.object("bridge")),
                 ClusterOptions.from(root.object("cluster")), MetricsOptions.from(root.object("metrics")),
                 (int) root.object("history").number("events", DEFAULT_HISTORY_EVENTS, 0, 100_000),
-                HealthOptions.from(root.object("health")), TcpOptions.from(root.object("tcp"), http));
+                HealthOptions.from(root.object("health")), TcpOptions.from(root.object("tcp"), http),
+                MqttOptions.from(root.object("mqtt")));
     }
 
     /** Every key must be one the bridge knows: a typo would otherwise be ignored without a word. */

@@ -14,6 +14,12 @@ import java.time.Instant;
  * (no more will come).
  */
 public final class NodeStatus {
+    /**
+     * The local map ({@code vertx.sharedData().getLocalMap}) of objects that features of this node add to
+     * its status, by field name: {@code "mqtt"} is the MQTT publisher's.
+     */
+    public static final String PARTS = "mypoll.status.parts";
+
     private NodeStatus() {
     }
 

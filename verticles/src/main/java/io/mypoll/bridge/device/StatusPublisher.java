@@ -70,7 +70,9 @@ final class StatusPublisher {
             }
             list.add(entry);
         }
-        vertx.eventBus().publish(Addresses.STATUS, NodeStatus.online(node, nodeId, intervalMs, list));
+        JsonObject status = NodeStatus.online(node, nodeId, intervalMs, list);
+        vertx.sharedData().<String, JsonObject>getLocalMap(NodeStatus.PARTS).forEach(status::put);
+        vertx.eventBus().publish(Addresses.STATUS, status);
     }
 
     private static JsonObject driverCounters(ServedDevice d, MypollControl control) {
