@@ -9,7 +9,8 @@
 #   - web: the bridge's WebSocket (SockJS event-bus bridge) beside websocketd
 #     streaming the C reader, to one client and to 10 and 100 clients;
 #   - clients: from the device to one client of each path, in one bridge: the
-#     WebSocket, the TCP bridge (about a minute).
+#     WebSocket, the TCP bridge, an MQTT subscriber through a mosquitto of its
+#     own (about a minute and a half).
 #   scripts/bench.sh [--local | --cluster] [RATE_HZ SECONDS BURST BURSTS]
 #   (defaults: local, cluster and clients; 2000 20 65536 20; clients takes
 #   its own defaults)
@@ -87,7 +88,8 @@ for part in "${parts[@]}"; do
 			java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.FairnessBenchmark "$mode"
 		done
 	elif [ "$part" = clients ]; then
-		# The positional arguments are --clients' own; in the default set it takes its defaults.
+		# The positional arguments are --clients' own; in the default set it takes its defaults. Its MQTT
+		# broker is Debian's mosquitto, which scripts/prerequisites.sh installs.
 		client_args=()
 		if [ "${parts[*]}" = clients ]; then
 			[ $# -ge 1 ] && client_args+=(--seconds "$1")
@@ -95,6 +97,7 @@ for part in "${parts[@]}"; do
 			[ $# -ge 3 ] && client_args+=(--bursts "$3")
 		fi
 		java ${JAVA_OPTS:-} -cp "$jar" io.mypoll.testkit.bench.ClientPathBenchmark "${client_args[@]}" \
+			--mosquitto "$(command -v mosquitto || echo /usr/sbin/mosquitto)" \
 			--bridge-java-opts "${BRIDGE_JAVA_OPTS-$(grep -v '^#' conf/jvm.options)}"
 	elif [ "$part" = cluster ]; then
 		java ${JAVA_OPTS:-} "${hazelcast_access[@]}" -cp "$jar" io.mypoll.testkit.bench.ClusterBenchmark \

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 public final class ClientPathBenchmark {
     private static final String USAGE = """
             usage: ClientPathBenchmark [options]
-              --paths LIST             the paths measured, in order (default websocket,tcp)
+              --paths LIST             the paths measured, in order (default websocket,tcp,mqtt)
+              --mosquitto PATH         the MQTT broker that mqtt starts (default mosquitto, from PATH)
               --rate HZ                the paced rate, events/s (default 1000)
               --warmup S               seconds of the paced run before its measured window (default 2)
               --seconds S              the paced run's measured window (default 10)
@@ -40,9 +41,18 @@ public final class ClientPathBenchmark {
     private static final int SMALLEST_BURST_TRIED = 1024;
     /** A burst is over when this long passes with no new event of it (events were lost). */
     private static final long BURST_QUIET_MS = 1_000;
+    private static final String NODE = "bench-clients";
+    /** mqtt.topicPrefix's default, the node, the device. */
+    private static final String EVENT_TOPIC = "mypoll/" + NODE + "/" + BridgeWebServer.DEVICE + "/event";
+    /**
+     * The one setting of the broker changed from Debian's: a subscriber's queue (1,000 messages by default,
+     * past which the broker drops QoS 1 messages for it) holds a whole burst, so that a burst measures the
+     * bridge's path rather than the broker's default.
+     */
+    private static final String BROKER_QUEUE = "max_queued_messages 100000\n";
     private static final Pattern TCP_SERVING = Pattern.compile("serving the TCP event-bus bridge on .*:(\\d+)");
 
-    private record Settings(List<String> paths, int rate, double warmupS, double seconds, int burst, int bursts,
+    private record Settings(List<String> paths, String mosquitto, int rate, double warmupS, double seconds, int burst, int bursts,
             List<String> bridgeJvmOptions) {
 
         static Settings parse(String[] args) {
@@ -57,20 +67,20 @@ public final class ClientPathBenchmark {
                 }
                 given.put(args[i].substring(2), args[++i]);
             }
-            Set<String> known = Set.of("paths", "rate", "warmup", "seconds", "burst", "bursts", "bridge-java-opts");
+            Set<String> known = Set.of("paths", "mosquitto", "rate", "warmup", "seconds", "burst", "bursts", "bridge-java-opts");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
                 }
             }
-            List<String> paths = Arrays.stream(given.getOrDefault("paths", "websocket,tcp").split(","))
+            List<String> paths = Arrays.stream(given.getOrDefault("paths", "websocket,tcp,mqtt").split(","))
                     .map(String::trim).toList();
             for (String path : paths) {
                 if (!Path.NAMES.contains(path)) {
                     throw new IllegalArgumentException("--paths: '" + path + "' is not one of " + Path.NAMES);
                 }
             }
-            return new Settings(paths,
+            return new Settings(paths, given.getOrDefault("mosquitto", "mosquitto"),
                     (int) number(given, "rate", "1000", 1, 100_000),
                     number(given, "warmup", "2", 0, 3600),
                     number(given, "seconds", "10", 0.1, 3600),
@@ -102,11 +112,11 @@ public final class ClientPathBenchmark {
 
     /** A path to a client: its row's name, and how a client of it is made on the running bridge. */
     private record Path(String key, String name, Function<Ports, PathClient> client) {
-        static final List<String> NAMES = List.of("websocket", "tcp");
+        static final List<String> NAMES = List.of("websocket", "tcp", "mqtt");
     }
 
-    /** Where the bridge listens. */
-    private record Ports(Vertx vertx, int http, int tcp) {
+    /** Where the bridge listens, and the broker it publishes to (0: none). */
+    private record Ports(Vertx vertx, int http, int tcp, int mqtt) {
     }
 
     /** A figure, or why it could not be measured. */
@@ -137,6 +147,8 @@ public final class ClientPathBenchmark {
                         p -> new PathClient.WebSocketPath(p.vertx(), p.http(), "mypoll.events"));
                 case "tcp" -> new Path(key, "TCP bridge, mypoll.events",
                         p -> new PathClient.TcpBridgePath(p.vertx(), p.tcp(), "mypoll.events"));
+                case "mqtt" -> new Path(key, "MQTT via mosquitto, QoS 1",
+                        p -> new PathClient.MqttPath(p.vertx(), p.mqtt(), EVENT_TOPIC));
                 default -> throw new IllegalArgumentException(key);
             });
         }
@@ -164,13 +176,20 @@ public final class ClientPathBenchmark {
                 vertxVersion(), settings.rate(), settings.warmupS(), settings.seconds(),
                 settings.bursts(), settings.burst());
         System.out.println("bridge JVM options: " + (settings.bridgeJvmOptions().isEmpty() ? "none"
-                : String.join(" ", settings.bridgeJvmOptions())));
+                : String.join(" ", settings.bridgeJvmOptions())) + (settings.paths().contains("mqtt")
+                        ? "; MQTT: mosquitto " + MosquittoBroker.version(settings.mosquitto()) + " on loopback, "
+                                + BROKER_QUEUE.strip() + ", no persistence; the bridge publishes every event at QoS 1"
+                                + " in every row" : ""));
         System.out.println();
         Vertx vertx = Vertx.vertx();
+        MosquittoBroker broker = null;
         BridgeNode bridge = null;
         try {
-            bridge = BridgeNode.start("bridge", config(), settings.bridgeJvmOptions());
-            Ports ports = new Ports(vertx, bridge.port(), tcpPort(bridge));
+            if (settings.paths().contains("mqtt")) {
+                broker = MosquittoBroker.start(settings.mosquitto(), BROKER_QUEUE);
+            }
+            bridge = BridgeNode.start("bridge", config(broker), settings.bridgeJvmOptions());
+            Ports ports = new Ports(vertx, bridge.port(), tcpPort(bridge), broker == null ? 0 : broker.port());
             try (PathClient.Control control = new PathClient.Control(vertx, BridgeWebServer.DEVICE)
                     .open(ports.tcp())) {
                 // The bridge and these clients have just started: each path's code is run once, unmeasured,
@@ -184,10 +203,13 @@ public final class ClientPathBenchmark {
             }
         } catch (Exception e) {
             failures++;
-            System.out.println("FAILED starting the bridge: " + e.getMessage());
+            System.out.println("FAILED starting the bridge or the broker: " + e.getMessage());
         } finally {
             if (bridge != null) {
                 bridge.close();
+            }
+            if (broker != null) {
+                broker.close();
             }
             vertx.close().await();
         }
@@ -199,10 +221,17 @@ public final class ClientPathBenchmark {
         }
     }
 
-    /** {@link BridgeWebServer}'s bridge, with the TCP bridge on a free port. */
-    private JsonObject config() {
-        JsonObject config = BridgeWebServer.config(settings.queueLen()).put("node", "bench-clients");
+    /**
+     * {@link BridgeWebServer}'s bridge, with the TCP bridge on a free port and, with a broker, MQTT publishing
+     * to it with the defaults (QoS 1, one message per event).
+     */
+    private JsonObject config(MosquittoBroker broker) {
+        JsonObject config = BridgeWebServer.config(settings.queueLen()).put("node", NODE);
         config.put("tcp", new JsonObject().put("enabled", true).put("port", 0));
+        if (broker != null) {
+            config.put("mqtt", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
+                    .put("port", broker.port()));
+        }
         return config;
     }
 
@@ -387,6 +416,6 @@ public final class ClientPathBenchmark {
             System.out.println(row + "  (" + String.join(", ", notes) + ")");
         }
         System.out.println("lost: events missing from the seq sequence (and overruns' lost) in the window; gaps: "
-                + "where they were missing; one client connected at a time, the others' paths idle");
+                + "where they were missing; one client connected at a time");
     }
 }

@@ -12,6 +12,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -267,6 +271,49 @@ abstract class PathClient implements AutoCloseable {
             vertx.cancelTimer(pinger);
             if (frames != null) {
                 frames.close();
+            }
+        }
+    }
+
+    /**
+     * A subscriber of an MQTT broker to which the bridge publishes (mqtt.*): one topic of events, one event a
+     * message, at QoS 1 (each message acknowledged to the broker, as Vert.x's client does by itself).
+     */
+    static final class MqttPath extends PathClient {
+        private final Vertx vertx;
+        private final int brokerPort;
+        private final String topic;
+        private MqttClient mqtt;
+
+        MqttPath(Vertx vertx, int brokerPort, String topic) {
+            this.vertx = vertx;
+            this.brokerPort = brokerPort;
+            this.topic = topic;
+        }
+
+        @Override
+        void open() throws Exception {
+            mqtt = MqttClient.create(vertx, new MqttClientOptions().setClientId("mypoll-bench-subscriber")
+                    .setCleanSession(true));
+            mqtt.publishHandler(message -> {
+                long at = System.nanoTime();
+                onEvent(message.payload().toJsonObject(), at);
+            });
+            await(mqtt.connect(brokerPort, "127.0.0.1"), "MQTT connect to 127.0.0.1:" + brokerPort, 10_000);
+            Promise<MqttSubAckMessage> subscribed = Promise.promise();
+            mqtt.subscribeCompletionHandler(subscribed::tryComplete);
+            mqtt.subscribe(topic, MqttQoS.AT_LEAST_ONCE.value());
+            MqttSubAckMessage ack = await(subscribed.future(), "MQTT subscribe to " + topic, 10_000);
+            if (ack.grantedQoSLevels().isEmpty() || ack.grantedQoSLevels().get(0) != MqttQoS.AT_LEAST_ONCE.value()) {
+                throw new IllegalStateException("the broker granted " + ack.grantedQoSLevels() + " for " + topic
+                        + ", not QoS 1");
+            }
+        }
+
+        @Override
+        public void close() {
+            if (mqtt != null && mqtt.isConnected()) {
+                mqtt.disconnect();
             }
         }
     }
