@@ -152,7 +152,7 @@ class MainTest {
     @Test
     void anUnknownKeyStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
         assertStopsWithOneLine(dir, config(", \"htpp\": {\"port\": 9090}"), "htpp: unknown key (known here: "
-                + "bridge, cluster, devices, health, history, http, logEvents, metrics, node, notify, signal, "
+                + "bridge, cluster, devices, health, history, http, logEvents, metrics, mqtt, node, notify, signal, "
                 + "statusIntervalMs, tcp)");
     }
 
