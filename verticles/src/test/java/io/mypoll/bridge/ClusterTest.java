@@ -226,12 +226,22 @@ class ClusterTest {
                 + "gaps=(\\d+)");
         BridgeProcess node3 = nodes.get("node3");
         node3.await(l -> summary.matcher(l).find(), 10_000);
-        String line = node3.await(l -> summary.matcher(l).find(), 5_000);
-        Matcher m = summary.matcher(line);
-        assertTrue(m.find());
-        assertTrue(Integer.parseInt(m.group(1)) >= 50 && Integer.parseInt(m.group(3)) >= 50, line);
-        assertEquals("0", m.group(2), line);
-        assertEquals("0", m.group(4), line);
+        // Every second's line has no gap; within 20 s one second has both devices at half their rate or more
+        // (a loaded machine can hold one node's events back for a second, which the next then catches up).
+        long deadline = System.currentTimeMillis() + 20_000;
+        List<String> seen = new ArrayList<>();
+        while (System.currentTimeMillis() < deadline) {
+            String line = node3.await(l -> summary.matcher(l).find(), 5_000);
+            seen.add(line);
+            Matcher m = summary.matcher(line);
+            assertTrue(m.find());
+            assertEquals("0", m.group(2), line);
+            assertEquals("0", m.group(4), line);
+            if (Integer.parseInt(m.group(1)) >= 50 && Integer.parseInt(m.group(3)) >= 50) {
+                return;
+            }
+        }
+        throw new AssertionError("no second with both devices at 50 events or more:\n" + String.join("\n", seen));
     }
 
     @Test
