@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
-# Host-side helpers of scripts/qemu-test.sh, scripts/qemu-debug-test.sh and
-# scripts/qemu-e2e.sh, sourced by them after they set TOOL (the prefix of
-# their messages) and keep (1: the work directory stays for a look
-# afterwards).
+# Host-side helpers of scripts/qemu-test.sh, scripts/qemu-debug-test.sh,
+# scripts/qemu-e2e.sh and scripts/qemu-arm64-test.sh, sourced by them after
+# they set TOOL (the prefix of their messages) and keep (1: the work
+# directory stays for a look afterwards).
 
 log() {
 	echo "$TOOL: $*" >&2
@@ -188,8 +188,8 @@ guest_dump() {
 	tail -n +"$start" "$d/console.log" | tr -d '\r' >"$d/hang.log"
 }
 
-# boot_guest DIR KERNEL TIMEOUT MEMORY_MB APPEND [ARCH]: boots KERNEL with
-# DIR/initrd.gz (made by make_initramfs; nothing happens unless DIR/ready
+# boot_guest DIR KERNEL TIMEOUT MEMORY_MB APPEND [ARCH [QEMU_ARG...]]: boots
+# KERNEL with DIR/initrd.gz (made by make_initramfs; nothing happens unless DIR/ready
 # exists) under TCG with two vCPUs on two host threads, so that the guest's
 # CPUs really run in parallel, for at most TIMEOUT seconds. The guest's
 # console goes to DIR/console.log, its second serial port (the results) to
@@ -202,6 +202,8 @@ guest_dump() {
 # virtio_console from /modules, see guest_start), and a virtio keyboard
 # takes guest_dump's sysrq keys (virtio_input binds only a virtio 1.0
 # device: QEMU makes virtio-mmio ones legacy unless told otherwise).
+# QEMU_ARGs are added to QEMU's (more devices: a network, a shared
+# directory).
 boot_guest() {
 	local d=$1 rc=0 t0 pid
 	local machine=(qemu-system-x86_64 -serial "file:$d/results.log")
@@ -224,7 +226,7 @@ boot_guest() {
 		-monitor "unix:$d/monitor.sock,server=on,wait=off" \
 		-serial "file:$d/console.log" "${machine[@]:1}" \
 		-kernel "$2" -initrd "$d/initrd.gz" \
-		-append "console=$console panic=-1 quiet $GUEST_APPEND $5" \
+		-append "console=$console panic=-1 quiet $GUEST_APPEND $5" "${@:7}" \
 		</dev/null >"$d/qemu.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$d/qemu.pid"
