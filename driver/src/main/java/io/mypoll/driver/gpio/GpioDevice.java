@@ -202,7 +202,7 @@ public final class GpioDevice extends RecordDevice {
         return lines;
     }
 
-    /** Each line's last known value by its label ("sim0": 1), in request order. */
+    /** Each line's last known value (0 or 1), in request order. */
     public Map<LineState, Integer> values() {
         Map<LineState, Integer> now = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
